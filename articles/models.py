@@ -1,0 +1,267 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from taggit.managers import TaggableManager
+from taggit.models import Tag, TaggedItemBase
+
+from .slugs import unique_slug
+
+
+class SlugQuerySet(models.QuerySet):
+    """Fixtures refer to rows by slug, never by numeric id."""
+
+    def get_by_natural_key(self, slug: str) -> models.Model:
+        return self.get(slug=slug)
+
+
+class DepartmentQuerySet(SlugQuerySet):
+    def with_article_counts(self) -> DepartmentQuerySet:
+        return self.annotate(
+            article_count=Count(
+                "doctors__articles",
+                filter=Q(doctors__articles__in=Article.objects.published()),
+            )
+        )
+
+    def with_editorial_counts(self) -> DepartmentQuerySet:
+        """Counts for editors: every doctor and every article, drafts included."""
+        return self.annotate(
+            doctor_count=Count("doctors", distinct=True),
+            article_count=Count("doctors__articles", distinct=True),
+        )
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=140, unique=True, allow_unicode=True)
+    description = models.TextField(blank=True)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.name, fallback="department")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:department_detail", args=[self.slug])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class DoctorQuerySet(SlugQuerySet):
+    def with_article_counts(self) -> DoctorQuerySet:
+        return self.annotate(
+            article_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
+        )
+
+    def with_editorial_counts(self) -> DoctorQuerySet:
+        return self.annotate(article_count=Count("articles"))
+
+
+class Doctor(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True, allow_unicode=True)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="doctors")
+    title = models.CharField(max_length=120, blank=True, help_text="E.g. Chief physician.")
+    hospital = models.CharField(max_length=200, blank=True)
+    bio = models.TextField(blank=True)
+    photo = models.ImageField(upload_to="doctors/", blank=True)
+
+    objects = DoctorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.name, fallback="doctor")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:doctor_detail", args=[self.slug])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    natural_key.dependencies = ["articles.department"]
+
+    @property
+    def initials(self) -> str:
+        """ "Liu Wu Cai" -> "LC"; "刘武才" -> "刘": for the avatar shown when there is no photo."""
+        words = self.name.split()
+        if not words:
+            return "?"
+        if len(words) == 1:
+            return words[0][0].upper()
+        return (words[0][0] + words[-1][0]).upper()
+
+    @property
+    def avatar_tone(self) -> int:
+        """A stable colour (0-5) per doctor, so avatars differ without storing anything."""
+        return sum(map(ord, self.slug)) % 6
+
+
+class ArticleQuerySet(SlugQuerySet):
+    def published(self) -> ArticleQuerySet:
+        """The one definition of what readers may see."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self) -> ArticleQuerySet:
+        """Everything an article card shows, in one query."""
+        return self.select_related("doctor__department")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    doctor = models.ForeignKey(Doctor, on_delete=models.PROTECT, related_name="articles")
+    summary = models.TextField(
+        blank=True, help_text="One or two sentences for lists and search engines."
+    )
+    body = models.TextField(help_text="Paragraphs separated by a blank line.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Readers see a published article from this moment on.",
+    )
+    updated_at = models.DateField(
+        "updated on", null=True, blank=True, help_text='Shown to readers as "Updated on …".'
+    )
+    audio = models.FileField(upload_to="audio/", blank=True)
+    audio_duration = models.DurationField(
+        null=True, blank=True, help_text="Length of the audio answer, e.g. 00:01:02."
+    )
+    tags = TaggableManager("tags", through="TaggedArticle", blank=True)
+    related = models.ManyToManyField(
+        "self",
+        through="RelatedPick",
+        through_fields=("article", "related"),
+        symmetrical=False,
+        related_name="picked_by",
+        blank=True,
+        help_text="The editor's related articles, shown first in Other Voices.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published"]), name="article_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.title, fallback="article")
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:article_detail", args=[self.slug])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    natural_key.dependencies = ["articles.doctor"]
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+    @property
+    def excerpt(self) -> str:
+        return self.summary or Truncator(self.body).words(30)
+
+
+class TaggedArticleManager(models.Manager):
+    def get_by_natural_key(self, article_slug: str, tag_name: str) -> TaggedArticle:
+        return self.get(content_object__slug=article_slug, tag__name=tag_name)
+
+
+class TaggedArticle(TaggedItemBase):
+    """Tags through a real foreign key, so joins are cheap and fixtures survive a round trip."""
+
+    content_object = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="tagged_items"
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    objects = TaggedArticleManager()
+
+    class Meta:
+        verbose_name = "tagged article"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_object} – {self.tag}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.content_object.slug, self.tag.name)
+
+    natural_key.dependencies = ["articles.article", "taggit.tag"]
+
+
+class RelatedPickManager(models.Manager):
+    def get_by_natural_key(self, article_slug: str, related_slug: str) -> RelatedPick:
+        return self.get(article__slug=article_slug, related__slug=related_slug)
+
+
+class RelatedPick(models.Model):
+    """One of an editor's ordered related articles."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="picks")
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="picked_in")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = RelatedPickManager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "related pick"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "related"], name="related_pick_unique"),
+            models.CheckConstraint(
+                condition=~Q(article=models.F("related")), name="related_pick_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.related}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.article.slug, self.related.slug)
+
+    natural_key.dependencies = ["articles.article"]

@@ -1,0 +1,85 @@
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+from taggit.models import Tag
+
+from .models import Article, Department, Doctor
+from .related import related_articles
+from .tags import popular_tags
+
+ARTICLES_PER_PAGE = 10
+
+
+def _page(request: HttpRequest, articles: QuerySet[Article]) -> Page:
+    """The requested page of ``articles``; a missing or bogus page number is a 404, not a 500."""
+    try:
+        return Paginator(articles, ARTICLES_PER_PAGE).page(request.GET.get("page", 1))
+    except InvalidPage as exc:
+        raise Http404("No such page.") from exc
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "latest": Article.objects.published().for_listing()[:6],
+            "departments": Department.objects.with_article_counts(),
+            "tags": popular_tags(),
+        },
+    )
+
+
+@require_safe
+def article_list(request: HttpRequest) -> HttpResponse:
+    page = _page(request, Article.objects.published().for_listing())
+    return render(request, "articles/article_list.html", {"page": page})
+
+
+@require_safe
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(
+        Article.objects.published().for_listing().prefetch_related("tags"), slug=slug
+    )
+    return render(
+        request,
+        "articles/article_detail.html",
+        {"article": article, "related": related_articles(article)},
+    )
+
+
+@require_safe
+def department_list(request: HttpRequest) -> HttpResponse:
+    departments = Department.objects.with_article_counts().prefetch_related("doctors")
+    return render(request, "articles/department_list.html", {"departments": departments})
+
+
+@require_safe
+def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    department = get_object_or_404(Department, slug=slug)
+    page = _page(
+        request, Article.objects.published().for_listing().filter(doctor__department=department)
+    )
+    doctors = Doctor.objects.filter(department=department).with_article_counts()
+    return render(
+        request,
+        "articles/department_detail.html",
+        {"department": department, "doctors": doctors, "page": page},
+    )
+
+
+@require_safe
+def doctor_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    doctor = get_object_or_404(Doctor.objects.select_related("department"), slug=slug)
+    page = _page(request, Article.objects.published().for_listing().filter(doctor=doctor))
+    return render(request, "articles/doctor_detail.html", {"doctor": doctor, "page": page})
+
+
+@require_safe
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    page = _page(request, Article.objects.published().for_listing().filter(tags=tag))
+    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})

@@ -1,0 +1,338 @@
+"""The public pages, read as a reader would: content, sidebar, 404s and query budgets."""
+
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article, Department, Doctor, RelatedPick
+
+from .conftest import make_article, make_department, make_doctor
+
+pytestmark = pytest.mark.django_db
+
+
+class Outline(HTMLParser):
+    """Counts the elements a page's structure depends on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.append(dict(attrs))
+
+
+def outline(response) -> Outline:
+    parser = Outline()
+    parser.feed(response.content.decode())
+    return parser
+
+
+def sidebar(response) -> list[str]:
+    return [article.slug for article in response.context["related"]]
+
+
+# -- Pages render the source content ---------------------------------------------------------
+
+
+def test_home_lists_articles_departments_and_topics(client, site_content):
+    response = client.get(reverse("articles:home"))
+    assert response.status_code == 200
+    for article in Article.objects.all():
+        assert article.title in response.text
+    for department in Department.objects.all():
+        assert department.name in response.text
+    assert "liver cancer" in response.text
+
+
+def test_every_article_page_shows_its_text_word_for_word(client, site_content):
+    for article in Article.objects.all():
+        response = client.get(article.get_absolute_url())
+        assert response.status_code == 200
+        body = response.text.replace("&#x27;", "'")
+        for paragraph in article.paragraphs:
+            assert paragraph in body
+        assert article.doctor.name in body
+        assert article.doctor.department.name in body
+
+
+def test_main_article_page_has_byline_date_and_other_voices_in_page_order(client, site_content):
+    main = Article.objects.get(slug="can-liver-calcifications-be-liver-cancer")
+    response = client.get(main.get_absolute_url())
+    html = response.text
+    assert "<h1>Can liver calcifications be liver cancer?</h1>" in html
+    assert 'Updated on <time datetime="2024-12-21">December 21, 2024</time>' in html
+    assert '<aside class="sidebar" aria-labelledby="other-voices-heading">' in html
+    assert [a.title for a in response.context["related"]] == [
+        "Symptoms of late-stage liver cancer deterioration",
+        "What to do if vomiting occurs in liver cancer?",
+        "Is primary liver cancer prone to metastasis?",
+        "Liver cancer B-ultrasound manifestations",
+        "Can a cystic lesion in the liver be liver cancer?",
+    ]
+    for length in ["1min 2sec", "1min 10sec", "42sec", "54sec", "56sec"]:
+        assert length in html
+    assert '<time class="voice__length" datetime="PT1M2S">' in html
+
+
+def test_every_article_has_a_full_on_topic_sidebar(client, site_content):
+    for article in Article.objects.all():
+        response = client.get(article.get_absolute_url())
+        related = response.context["related"]
+        assert len(related) == 5
+        assert article not in related
+
+
+def test_pages_are_well_formed_with_landmarks_one_h1_and_unique_titles(client, site_content):
+    doctor = Doctor.objects.get(slug="liu-liang")
+    urls = [
+        reverse("articles:home"),
+        reverse("articles:article_list"),
+        reverse("articles:department_list"),
+        doctor.get_absolute_url(),
+        doctor.department.get_absolute_url(),
+        reverse("articles:tag_detail", args=["liver-cancer"]),
+        *(a.get_absolute_url() for a in Article.objects.all()),
+    ]
+    titles, descriptions = set(), set()
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = outline(response)
+        assert page.tags.count("h1") == 1, url
+        for landmark in ["header", "nav", "main", "footer"]:
+            assert landmark in page.tags, (url, landmark)
+        html = page.attrs[page.tags.index("html")]
+        assert html["lang"] == "en"
+        title = response.text.split("<title>")[1].split("</title>")[0]
+        description = next(
+            a["content"]
+            for t, a in zip(page.tags, page.attrs, strict=True)
+            if t == "meta" and a.get("name") == "description"
+        )
+        titles.add(title)
+        descriptions.add(description)
+        assert description.strip()
+    assert len(titles) == len(urls)
+    assert len(descriptions) == len(urls)
+
+
+def test_avatars_are_initials_without_a_photo_and_an_image_with_one(client):
+    without = make_article(doctor=make_doctor("Liu Wu Cai"))
+    response = client.get(without.get_absolute_url())
+    assert '<span class="avatar avatar--medium' in response.text
+    assert ">LC</span>" in response.text
+    assert "<img" not in response.text
+
+    with_photo = make_article(doctor=make_doctor("Sun Wei", photo="doctors/sun-wei.jpg"))
+    response = client.get(with_photo.get_absolute_url())
+    assert 'src="/media/doctors/sun-wei.jpg" alt="Photo of Sun Wei" width="96" height="96"' in (
+        response.text
+    )
+
+
+def test_audio_player_is_shown_only_with_audio(client):
+    article = make_article(audio="audio/answer.mp3", audio_duration=timedelta(seconds=62))
+    response = client.get(article.get_absolute_url())
+    assert '<audio controls preload="none" src="/media/audio/answer.mp3"' in response.text
+    assert 'aria-labelledby="audio-caption"' in response.text
+    assert "1min 2sec" in response.text
+
+    silent = make_article()
+    assert "<audio" not in client.get(silent.get_absolute_url()).text
+
+
+def test_unicode_slugs_resolve(client):
+    doctor = make_doctor("刘武才", make_department("肝胆外科"))
+    article = make_article("肝钙化会是肝癌吗？", doctor, tags=("肝癌",))
+    assert (
+        article.get_absolute_url()
+        == "/articles/%E8%82%9D%E9%92%99%E5%8C%96%E4%BC%9A%E6%98%AF%E8%82%9D%E7%99%8C%E5%90%97/"
+    )
+    for url in [
+        article.get_absolute_url(),
+        doctor.get_absolute_url(),
+        doctor.department.get_absolute_url(),
+        reverse("articles:tag_detail", args=[Tag.objects.get().slug]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "肝钙化会是肝癌吗？" in response.text
+
+
+def test_department_doctor_and_tag_pages_list_only_their_published_articles(client):
+    department = make_department("Oncology")
+    doctor = make_doctor("Yan Chun", department)
+    mine = make_article("Mine?", doctor, tags=("cyst",))
+    draft = make_article("Draft?", doctor, tags=("cyst",), status=Article.Status.DRAFT)
+    other = make_article("Other?", tags=("jaundice",))
+    for url in [
+        department.get_absolute_url(),
+        doctor.get_absolute_url(),
+        reverse("articles:tag_detail", args=["cyst"]),
+    ]:
+        listed = list(client.get(url).context["page"].object_list)
+        assert listed == [mine], url
+    assert draft.title not in client.get(reverse("articles:article_list")).text
+    assert other.title in client.get(reverse("articles:article_list")).text
+
+
+def test_article_list_is_paginated_newest_first(client):
+    now = timezone.now()
+    articles = [make_article(f"Q{i}?", published_at=now - timedelta(hours=i)) for i in range(12)]
+    first = client.get(reverse("articles:article_list"))
+    assert list(first.context["page"].object_list) == articles[:10]
+    assert 'rel="next" href="?page=2"' in first.text
+    second = client.get(reverse("articles:article_list"), {"page": 2})
+    assert list(second.context["page"].object_list) == articles[10:]
+    assert "page 2" in second.text
+
+
+@pytest.mark.parametrize("page", ["3", "0", "-1", "abc", "1e9", "%00"])
+def test_bogus_page_numbers_are_404_not_500(client, page):
+    make_article()
+    assert client.get(reverse("articles:article_list"), {"page": page}).status_code == 404
+
+
+# -- Sidebar rules ----------------------------------------------------------------------------
+
+
+def test_sidebar_shows_picks_first_in_order_then_fills_with_similar_articles(client):
+    oncology = make_department("Oncology")
+    doctor = make_doctor(department=oncology)
+    article = make_article(doctor=doctor, tags=("liver cancer", "metastasis"))
+    pick_b, pick_a = make_article("Pick B?"), make_article("Pick A?")
+    RelatedPick.objects.create(article=article, related=pick_a, position=1)
+    RelatedPick.objects.create(article=article, related=pick_b, position=2)
+    two_tags = make_article("Two tags?", tags=("liver cancer", "metastasis"))
+    one_tag = make_article("One tag?", tags=("metastasis",))
+    same_department = make_article("Same department?", make_doctor(department=oncology))
+    make_article("Unrelated?", tags=("gallstones",))
+
+    response = client.get(article.get_absolute_url())
+    assert sidebar(response) == [
+        pick_a.slug,
+        pick_b.slug,
+        two_tags.slug,
+        one_tag.slug,
+        same_department.slug,
+    ]
+
+
+def test_sidebar_never_shows_the_article_itself_drafts_or_future_articles(client):
+    article = make_article(tags=("cirrhosis",))
+    draft = make_article(tags=("cirrhosis",), status=Article.Status.DRAFT)
+    future = make_article(tags=("cirrhosis",), published_at=timezone.now() + timedelta(days=1))
+    RelatedPick.objects.create(article=article, related=draft, position=1)
+    RelatedPick.objects.create(article=article, related=future, position=2)
+    live = make_article(tags=("cirrhosis",))
+
+    response = client.get(article.get_absolute_url())
+    assert sidebar(response) == [live.slug]
+
+
+def test_sidebar_holds_at_most_five(client):
+    article = make_article(tags=("hepatitis",))
+    for _ in range(8):
+        make_article(tags=("hepatitis",))
+    assert len(sidebar(client.get(article.get_absolute_url()))) == 5
+
+
+def test_an_article_with_nothing_related_says_so(client):
+    article = make_article(tags=("rare",))
+    response = client.get(article.get_absolute_url())
+    assert sidebar(response) == []
+    assert "No other doctors have answered a related question yet" in response.text
+
+
+# -- 404s --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "status_or_date", ["draft", "future"], ids=["draft", "scheduled for the future"]
+)
+def test_unpublished_articles_are_404_for_readers(client, status_or_date):
+    if status_or_date == "draft":
+        article = make_article(status=Article.Status.DRAFT)
+    else:
+        article = make_article(published_at=timezone.now() + timedelta(days=1))
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 404
+    assert article.title not in response.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/articles/no-such-answer/", "/doctors/nobody/", "/departments/none/", "/tags/none/", "/x/"],
+)
+def test_404_page_helps_the_reader_on(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "We couldn't find that page" in response.text
+    assert 'href="/articles/"' in response.text
+    assert '<meta name="robots" content="noindex">' in response.text
+
+
+def test_pages_refuse_posts(client, site_content):
+    assert client.post(reverse("articles:home")).status_code == 405
+
+
+# -- Query budgets: fixed, however many tags, picks and articles there are -------------------
+
+
+@pytest.fixture
+def crowded_site():
+    """An article with 30 tags and 5 picks among 40 articles that share tags and doctors."""
+    department = make_department("Oncology")
+    doctors = [make_doctor(department=department) for _ in range(4)]
+    tags = [f"topic {i}" for i in range(30)]
+    article = make_article("Crowded?", doctors[0], tags=tuple(tags))
+    others = [
+        make_article(f"Other {i}?", doctors[i % 4], tags=tuple(tags[i % 30 : i % 30 + 5]))
+        for i in range(40)
+    ]
+    for position, other in enumerate(others[:5], start=1):
+        RelatedPick.objects.create(article=others[10], related=other, position=position)
+    return article, others[10], doctors[0], department
+
+
+def _budget(client, django_assert_max_num_queries, url, budget):
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("page", "budget"),
+    [
+        ("home", 3),
+        ("article_list", 2),
+        ("article_filled", 4),
+        ("article_picked", 3),
+        ("department_list", 2),
+        ("department_detail", 4),
+        ("doctor_detail", 3),
+        ("tag_detail", 3),
+    ],
+)
+def test_each_page_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, crowded_site, page, budget
+):
+    article, picked, doctor, department = crowded_site
+    url = {
+        "home": reverse("articles:home"),
+        "article_list": reverse("articles:article_list"),
+        "article_filled": article.get_absolute_url(),
+        "article_picked": picked.get_absolute_url(),
+        "department_list": reverse("articles:department_list"),
+        "department_detail": department.get_absolute_url(),
+        "doctor_detail": doctor.get_absolute_url(),
+        "tag_detail": reverse("articles:tag_detail", args=["topic-3"]),
+    }[page]
+    _budget(client, django_assert_max_num_queries, url, budget)
