@@ -1,0 +1,58 @@
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core import serializers
+from django.core.management.base import BaseCommand, CommandParser
+from taggit.models import Tag
+
+from articles.models import Article, Department, Doctor, RelatedPick, TaggedArticle
+
+FILENAME = "content.json"
+
+
+def content_in_stable_order() -> list:
+    """Every content row, in dependency order and sorted by natural key within each model."""
+    return [
+        *Department.objects.order_by("slug"),
+        *Doctor.objects.select_related("department").order_by("slug"),
+        *Tag.objects.order_by("name"),
+        *Article.objects.select_related("doctor").order_by("slug"),
+        *TaggedArticle.objects.select_related("content_object", "tag").order_by(
+            "content_object__slug", "tag__name"
+        ),
+        *RelatedPick.objects.select_related("article", "related").order_by(
+            "article__slug", "position", "related__slug"
+        ),
+    ]
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the site's content as a stable, sorted, natural-key JSON fixture "
+        f"(DIR/{FILENAME}, by default in fixtures/): export, flush, loaddata, export again "
+        "gives the same bytes."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("dir", nargs="?", default=str(Path(settings.BASE_DIR) / "fixtures"))
+
+    def handle(self, *args, dir: str, **options) -> None:
+        target = Path(dir)
+        target.mkdir(parents=True, exist_ok=True)
+        objects = content_in_stable_order()
+        data = serializers.serialize(
+            "json",
+            objects,
+            indent=2,
+            use_natural_foreign_keys=True,
+            use_natural_primary_keys=True,
+        )
+        # Write beside the target and rename, so a failed export never leaves half a file.
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=target, suffix=".tmp", delete=False
+        ) as handle:
+            handle.write(data + "\n")
+        os.replace(handle.name, target / FILENAME)
+        self.stdout.write(f"Wrote {len(objects)} objects to {target / FILENAME}")
