@@ -21,6 +21,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_initial_content
+	$(DEV_ENV) $(BIN)/python manage.py rebuild_search_index --if-empty
+	$(DEV_ENV) $(BIN)/python manage.py rebuild_related --if-empty
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)

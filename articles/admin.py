@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .models import Article, Department, Doctor, RelatedPick
+from .models import Article, Department, Doctor, RelatedArticle, RelatedExclusion, RelatedPick
 
 
 @admin.register(Department)
@@ -50,6 +50,38 @@ class RelatedPickInline(admin.TabularInline):
     verbose_name_plural = "Other Voices: the editor's picks, lowest position first"
 
 
+class RelatedExclusionInline(admin.TabularInline):
+    model = RelatedExclusion
+    fk_name = "article"
+    fields = ["excluded"]
+    autocomplete_fields = ["excluded"]
+    extra = 0
+    verbose_name = "article never to show in Other Voices"
+    verbose_name_plural = "Other Voices: articles the editor excludes"
+
+
+class RelatedArticleInline(admin.TabularInline):
+    """The stored sidebar, read-only, with the parts of each score: why it is related."""
+
+    model = RelatedArticle
+    fk_name = "article"
+    fields = ["rank", "related", "is_pick", "score", "text_score", "tag_score", "boosts"]
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+    verbose_name_plural = "Other Voices as readers see them (computed; why each is related)"
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RelatedArticle]:
+        return super().get_queryset(request).select_related("related")
+
+    @admin.display(description="department + doctor")
+    def boosts(self, entry: RelatedArticle) -> str:
+        return f"{entry.department_score:.2f} + {entry.doctor_score:.2f}"
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "doctor", "department", "status", "published_at", "updated_at"]
@@ -59,7 +91,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["doctor"]
-    inlines = [RelatedPickInline]
+    inlines = [RelatedPickInline, RelatedExclusionInline, RelatedArticleInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "doctor", "summary", "body", "tags"]}),
         ("Publishing", {"fields": ["status", "published_at", "updated_at"]}),

@@ -7,6 +7,7 @@ app_name = "articles"
 # <str:slug>, not <slug:slug>: slugs may be Unicode (刘武才), which <slug:> does not match.
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search_results, name="search"),
     path("articles/", views.article_list, name="article_list"),
     path("articles/<str:slug>/", views.article_detail, name="article_detail"),
     path("departments/", views.department_list, name="department_list"),

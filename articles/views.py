@@ -7,9 +7,11 @@ from taggit.models import Tag
 
 from .models import Article, Department, Doctor
 from .related import related_articles
+from .search import highlight, search, snippet
 from .tags import popular_tags
 
 ARTICLES_PER_PAGE = 10
+RESULTS_PER_PAGE = 10
 
 
 def _page(request: HttpRequest, articles: QuerySet[Article]) -> Page:
@@ -83,3 +85,32 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     page = _page(request, Article.objects.published().for_listing().filter(tags=tag))
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
+
+
+@require_safe
+def search_results(request: HttpRequest) -> HttpResponse:
+    """Any input gives a page: results, or an empty state with suggestions."""
+    results = search(request.GET.get("q", ""))
+    # get_page, not page: a junk page number shows the nearest page rather than a 404.
+    page = Paginator(results.ids, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    articles = Article.objects.published().for_listing().in_bulk(list(page.object_list))
+    hits = [
+        {
+            "article": articles[pk],
+            "title": highlight(articles[pk].title, results.query),
+            "snippet": snippet(articles[pk].body, results.query),
+        }
+        for pk in page.object_list
+        if pk in articles
+    ]
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "query": results.query.text,
+            "results": results,
+            "page": page,
+            "hits": hits,
+            "tags": popular_tags(8) if not hits else [],
+        },
+    )

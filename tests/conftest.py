@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from articles import related, search
 from articles.models import Article, Department, Doctor
 
 _numbers = count(1)
@@ -48,10 +49,17 @@ def make_article(
     return article
 
 
+def rebuild_indexes() -> None:
+    """What rebuild_search_index and rebuild_related do, for data made without commits."""
+    search.rebuild()
+    related.rebuild()
+
+
 @pytest.fixture
 def site_content(db) -> None:
-    """The shipped fixtures: the six articles of the source page."""
+    """The shipped fixtures, indexed: the six articles of the source page."""
     call_command("loaddata", "content", verbosity=0)
+    rebuild_indexes()
 
 
 @pytest.fixture

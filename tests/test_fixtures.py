@@ -67,6 +67,8 @@ def test_fixtures_use_natural_keys_only():
         assert "pk" not in obj, obj
 
 
+# flush truncates tables, which PostgreSQL refuses inside the test's open transaction.
+@pytest.mark.django_db(transaction=True)
 def test_every_article_keeps_every_tag_and_pick_through_dumpdata_flush_loaddata(
     site_content, tmp_path
 ):

@@ -10,7 +10,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Department, Doctor, RelatedPick
 
-from .conftest import make_article, make_department, make_doctor
+from .conftest import make_article, make_department, make_doctor, rebuild_indexes
 
 pytestmark = pytest.mark.django_db
 
@@ -200,52 +200,12 @@ def test_bogus_page_numbers_are_404_not_500(client, page):
     assert client.get(reverse("articles:article_list"), {"page": page}).status_code == 404
 
 
-# -- Sidebar rules ----------------------------------------------------------------------------
-
-
-def test_sidebar_shows_picks_first_in_order_then_fills_with_similar_articles(client):
-    oncology = make_department("Oncology")
-    doctor = make_doctor(department=oncology)
-    article = make_article(doctor=doctor, tags=("liver cancer", "metastasis"))
-    pick_b, pick_a = make_article("Pick B?"), make_article("Pick A?")
-    RelatedPick.objects.create(article=article, related=pick_a, position=1)
-    RelatedPick.objects.create(article=article, related=pick_b, position=2)
-    two_tags = make_article("Two tags?", tags=("liver cancer", "metastasis"))
-    one_tag = make_article("One tag?", tags=("metastasis",))
-    same_department = make_article("Same department?", make_doctor(department=oncology))
-    make_article("Unrelated?", tags=("gallstones",))
-
-    response = client.get(article.get_absolute_url())
-    assert sidebar(response) == [
-        pick_a.slug,
-        pick_b.slug,
-        two_tags.slug,
-        one_tag.slug,
-        same_department.slug,
-    ]
-
-
-def test_sidebar_never_shows_the_article_itself_drafts_or_future_articles(client):
-    article = make_article(tags=("cirrhosis",))
-    draft = make_article(tags=("cirrhosis",), status=Article.Status.DRAFT)
-    future = make_article(tags=("cirrhosis",), published_at=timezone.now() + timedelta(days=1))
-    RelatedPick.objects.create(article=article, related=draft, position=1)
-    RelatedPick.objects.create(article=article, related=future, position=2)
-    live = make_article(tags=("cirrhosis",))
-
-    response = client.get(article.get_absolute_url())
-    assert sidebar(response) == [live.slug]
-
-
-def test_sidebar_holds_at_most_five(client):
-    article = make_article(tags=("hepatitis",))
-    for _ in range(8):
-        make_article(tags=("hepatitis",))
-    assert len(sidebar(client.get(article.get_absolute_url()))) == 5
+# -- Sidebar (ranking rules are in test_related.py) --------------------------------------------
 
 
 def test_an_article_with_nothing_related_says_so(client):
     article = make_article(tags=("rare",))
+    rebuild_indexes()
     response = client.get(article.get_absolute_url())
     assert sidebar(response) == []
     assert "No other doctors have answered a related question yet" in response.text
@@ -299,6 +259,7 @@ def crowded_site():
     ]
     for position, other in enumerate(others[:5], start=1):
         RelatedPick.objects.create(article=others[10], related=other, position=position)
+    rebuild_indexes()
     return article, others[10], doctors[0], department
 
 
@@ -313,8 +274,10 @@ def _budget(client, django_assert_max_num_queries, url, budget):
     [
         ("home", 3),
         ("article_list", 2),
-        ("article_filled", 4),
+        ("article_filled", 3),
         ("article_picked", 3),
+        ("search", 3),
+        ("search_empty", 4),
         ("department_list", 2),
         ("department_detail", 4),
         ("doctor_detail", 3),
@@ -334,5 +297,7 @@ def test_each_page_runs_a_fixed_number_of_queries(
         "department_detail": department.get_absolute_url(),
         "doctor_detail": doctor.get_absolute_url(),
         "tag_detail": reverse("articles:tag_detail", args=["topic-3"]),
+        "search": reverse("articles:search") + "?q=other+topic",
+        "search_empty": reverse("articles:search") + "?q=nothing-like-this",
     }[page]
     _budget(client, django_assert_max_num_queries, url, budget)

@@ -7,7 +7,14 @@ from django.core import serializers
 from django.core.management.base import BaseCommand, CommandParser
 from taggit.models import Tag
 
-from articles.models import Article, Department, Doctor, RelatedPick, TaggedArticle
+from articles.models import (
+    Article,
+    Department,
+    Doctor,
+    RelatedExclusion,
+    RelatedPick,
+    TaggedArticle,
+)
 
 FILENAME = "content.json"
 
@@ -24,6 +31,9 @@ def content_in_stable_order() -> list:
         ),
         *RelatedPick.objects.select_related("article", "related").order_by(
             "article__slug", "position", "related__slug"
+        ),
+        *RelatedExclusion.objects.select_related("article", "excluded").order_by(
+            "article__slug", "excluded__slug"
         ),
     ]
 
