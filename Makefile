@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 PG_URL ?= postgres://postgres@127.0.0.1:5432/liverqa
 
-.PHONY: install run test test-postgres lint format clean
+.PHONY: install run test test-postgres lint format bench clean
 
 install: $(STAMP)
 
@@ -36,6 +36,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Builds 1k/10k/100k-article databases and prints the README's benchmark table (~5 minutes).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

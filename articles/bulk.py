@@ -20,3 +20,12 @@ def insert(sql: str, rows: Iterable[tuple], batch: int = 20_000) -> int:
             cursor.executemany(sql, chunk)
             count += len(chunk)
     return count
+
+
+def analyze() -> None:
+    """Refresh the query planner's statistics after a bulk change.
+
+    Without them SQLite may walk the whole published-articles index to find one sidebar.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -122,6 +122,10 @@ class ArticleQuerySet(SlugQuerySet):
         """The one definition of what readers may see."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self) -> ArticleQuerySet:
+        """Published, but not until a future moment: hidden from readers until then."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def rankable(self) -> ArticleQuerySet:
         """Published now or scheduled: ranked and indexed ahead of time, shown once live."""
         return self.filter(status=Article.Status.PUBLISHED)

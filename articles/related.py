@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Case, F, FloatField, Sum, Value, When
 from scipy import sparse
 
-from .bulk import insert
+from .bulk import analyze, insert
 from .models import (
     Article,
     ArticleTerm,
@@ -158,18 +158,30 @@ def _infos(ids: Iterable[int]) -> dict[int, Info]:
     }
 
 
-def _picks_and_exclusions(ids: list[int]) -> tuple[dict[int, list[int]], dict[int, set[int]]]:
+def _picks_and_exclusions(
+    ids: list[int] | None,
+) -> tuple[dict[int, list[int]], dict[int, set[int]]]:
+    """Editor picks (rankable ones, in order) and exclusions of ``ids``, or of every article."""
+    picked, excluded_rows = RelatedPick.objects.all(), RelatedExclusion.objects.all()
+    if ids is not None:
+        picked = picked.filter(article_id__in=ids)
+        excluded_rows = excluded_rows.filter(article_id__in=ids)
+    rows = list(
+        picked.order_by("article_id", "position", "pk").values_list("article_id", "related_id")
+    )
+    # Two small queries: filtering the picks by "related__in=rankable()" would make the
+    # database materialize every ranked article first.
+    rankable = set(
+        Article.objects.rankable()
+        .filter(pk__in={related for _, related in rows})
+        .values_list("pk", flat=True)
+    )
     picks: dict[int, list[int]] = defaultdict(list)
-    for article_id, related_id in (
-        RelatedPick.objects.filter(article_id__in=ids, related__in=Article.objects.rankable())
-        .order_by("article_id", "position", "pk")
-        .values_list("article_id", "related_id")
-    ):
-        picks[article_id].append(related_id)
+    for article_id, related_id in rows:
+        if related_id in rankable:
+            picks[article_id].append(related_id)
     excluded: dict[int, set[int]] = defaultdict(set)
-    for article_id, other in RelatedExclusion.objects.filter(article_id__in=ids).values_list(
-        "article_id", "excluded_id"
-    ):
+    for article_id, other in excluded_rows.values_list("article_id", "excluded_id"):
         excluded[article_id].add(other)
     return picks, excluded
 
@@ -247,7 +259,7 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
 
     X = _normalized_rows(text_rows, len(vocab))
     T = _normalized_rows(tag_rows, len(tag_index))
-    picks, excluded = _picks_and_exclusions(ids)
+    picks, excluded = _picks_and_exclusions(None)
     info_by_id = dict(zip(ids, infos, strict=True))
 
     entries: list[Entry] = []
@@ -298,6 +310,7 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
             ),
         )
         _insert_entries(entries)
+    analyze()
     return n
 
 

@@ -26,7 +26,7 @@ from django.db.models import F
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .bulk import insert
+from .bulk import analyze, insert
 from .models import Article, SearchDocument
 from .text import CJK, TOKEN, bigrams, is_cjk, stem, terms
 
@@ -176,7 +176,9 @@ def index(ids: Iterable[int]) -> None:
 def rebuild() -> int:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM articles_search")
-    return _insert(_documents(None))
+    count = _insert(_documents(None))
+    analyze()
+    return count
 
 
 def _insert(documents: Iterable[tuple]) -> int:
@@ -245,7 +247,7 @@ def _postgres_ids(query: Query) -> list[int]:
 @dataclass
 class Results:
     query: Query
-    ids: list[int]  # published matches, best first
+    ids: list[int]  # live matches, best first
 
     @property
     def capped(self) -> bool:
@@ -255,8 +257,10 @@ class Results:
 def search(raw: str) -> Results:
     query = parse(raw)
     ids = ranked_ids(query)
-    public = set(Article.objects.published().filter(pk__in=ids).values_list("pk", flat=True))
-    return Results(query, [pk for pk in ids if pk in public])
+    # The index holds published and scheduled articles; the scheduled few are dropped here,
+    # which is much cheaper than checking thousands of matches against published().
+    hidden = set(Article.objects.scheduled().values_list("pk", flat=True)) if ids else set()
+    return Results(query, [pk for pk in ids if pk not in hidden])
 
 
 # -- Highlighting -----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ STOP_WORDS = frozenset(
     not of off often on once only or other our ours ourselves out over own same she should
     so some still such than that the their theirs them themselves then there these they this
     those through thus to too under until up us very was we were what when where which while
-    who whom why will with would you your yours yourself yourselves""".split()  # noqa: SIM905 (a word list reads better as text)
+    who whom why will with would you your yours yourself yourselves""".split()
 )
 
 _stemmer = snowballstemmer.stemmer("english")

@@ -15,11 +15,20 @@ RESULTS_PER_PAGE = 10
 
 
 def _page(request: HttpRequest, articles: QuerySet[Article]) -> Page:
-    """The requested page of ``articles``; a missing or bogus page number is a 404, not a 500."""
+    """The requested page of ``articles``; a missing or bogus page number is a 404, not a 500.
+
+    Pages are found by id first and the rows fetched after, so page 9,000 costs what page 1
+    does instead of joining every skipped row.
+    """
     try:
-        return Paginator(articles, ARTICLES_PER_PAGE).page(request.GET.get("page", 1))
+        page = Paginator(articles.values_list("pk", flat=True), ARTICLES_PER_PAGE).page(
+            request.GET.get("page", 1)
+        )
     except InvalidPage as exc:
         raise Http404("No such page.") from exc
+    rows = articles.in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list]
+    return page
 
 
 @require_safe
