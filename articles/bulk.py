@@ -25,7 +25,10 @@ def insert(sql: str, rows: Iterable[tuple], batch: int = 20_000) -> int:
 def analyze() -> None:
     """Refresh the query planner's statistics after a bulk change.
 
-    Without them SQLite may walk the whole published-articles index to find one sidebar.
+    Without them SQLite may walk the whole published-articles index to find one sidebar. On
+    PostgreSQL, VACUUM also marks the new rows all-visible, so list pages can count and skip
+    through the index alone; it cannot run inside a transaction, where ANALYZE has to do.
     """
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")

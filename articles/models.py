@@ -175,7 +175,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "pk"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        indexes = [
+            # Covers published() ordered by (-published_at, pk), so deep pages need no sort.
+            models.Index(fields=["status", "-published_at", "id"], name="article_listing_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published"]), name="article_status_valid"

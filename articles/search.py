@@ -26,7 +26,7 @@ from django.db.models import F
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .bulk import analyze, insert
+from .bulk import insert
 from .models import Article, SearchDocument
 from .text import CJK, TOKEN, bigrams, is_cjk, stem, terms
 
@@ -176,9 +176,7 @@ def index(ids: Iterable[int]) -> None:
 def rebuild() -> int:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM articles_search")
-    count = _insert(_documents(None))
-    analyze()
-    return count
+    return _insert(_documents(None))
 
 
 def _insert(documents: Iterable[tuple]) -> int:

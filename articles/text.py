@@ -14,6 +14,7 @@ import snowballstemmer
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN = re.compile(rf"[{CJK}]+|[^\W\d_{CJK}]+(?:'[^\W\d_{CJK}]+)?|\d+")
 CJK_RUN = re.compile(rf"^[{CJK}]+$")
+MAX_WORD = 40  # longer "words" are pasted junk, not vocabulary
 
 # A short English stop list: words too common to say what an answer is about.
 STOP_WORDS = frozenset(
@@ -47,7 +48,7 @@ def terms(text: str) -> Iterator[str]:
         token = match.group()
         if CJK_RUN.match(token):
             yield from bigrams(token)
-        elif len(token) > 1 and token not in STOP_WORDS:
+        elif 1 < len(token) <= MAX_WORD and token not in STOP_WORDS:
             yield stem(token.replace("'", ""))
 
 

@@ -266,3 +266,15 @@ def test_rebuild_related_command(site_content):
     out = io.StringIO()
     call_command("rebuild_related", if_empty=True, stdout=out)
     assert "already built" in out.getvalue()
+
+
+def test_pasted_junk_does_not_break_ranking_or_search(client, django_capture_on_commit_callbacks):
+    junk = "x" * 5_000 + " " + "肝" * 3_000
+    first = make_article("Junk one?", body=f"{junk} ascites")
+    make_article("Junk two?", body=f"{junk} ascites")
+    rebuild_indexes()
+    with django_capture_on_commit_callbacks(execute=True):
+        first.body += " varices"
+        first.save()
+    assert [a.title for a in related_articles(first)] == ["Junk two?"]
+    assert client.get("/search/", {"q": "ascites"}).status_code == 200

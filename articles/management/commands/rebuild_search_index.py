@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 
 from articles import search
+from articles.bulk import analyze
 
 
 class Command(BaseCommand):
@@ -29,5 +30,6 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with transaction.atomic():
             count = search.rebuild()
+        analyze()
         elapsed = time.perf_counter() - started
         self.stdout.write(f"Indexed {count} articles for search in {elapsed:.1f}s.")
