@@ -1,4 +1,5 @@
 from datetime import timedelta
+from html.parser import HTMLParser
 from itertools import count
 
 import pytest
@@ -59,3 +60,60 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw")
     client.force_login(user)
     return client
+
+
+class _FormReader(HTMLParser):
+    """The values a browser would submit from one form of a page."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside = form_id, False
+        self.values: dict[str, list[str]] = {}
+        self.select: str | None = None
+        self.textarea: str | None = None
+
+    def _add(self, name: str, value: str) -> None:
+        self.values.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside or "name" not in a and tag != "option":
+            return
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind in {"submit", "button", "file", "image", "reset"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in a:
+                return
+            self._add(a["name"], a.get("value", "on" if kind in {"checkbox", "radio"} else ""))
+        elif tag == "select":
+            self.select = a["name"]
+            self.values.setdefault(a["name"], [])
+        elif tag == "option" and self.select and "selected" in a:
+            self._add(self.select, a.get("value", ""))
+        elif tag == "textarea":
+            self.textarea = a["name"]
+            self._add(a["name"], "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            # Browsers drop the newline that follows <textarea>.
+            value = self.values[self.textarea][-1] + data
+            self.values[self.textarea][-1] = value.removeprefix("\n")
+
+
+def form_values(response, form_id: str) -> dict[str, list[str] | str]:
+    """What submitting the form ``form_id`` unchanged would post, like a browser."""
+    reader = _FormReader(form_id)
+    reader.feed(response.content.decode())
+    return {k: v[0] if len(v) == 1 else v for k, v in reader.values.items() if v}

@@ -313,8 +313,8 @@ def _budget(client, django_assert_max_num_queries, url, budget):
     [
         ("home", 3),
         ("article_list", 2),
-        ("article_filled", 4),
-        ("article_picked", 3),
+        ("article_filled", 5),
+        ("article_picked", 4),
         ("department_list", 2),
         ("department_detail", 4),
         ("doctor_detail", 3),

@@ -7,7 +7,7 @@ from django.core import serializers
 from django.core.management.base import BaseCommand, CommandParser
 from taggit.models import Tag
 
-from articles.models import Article, Department, Doctor, RelatedPick, TaggedArticle
+from articles.models import Article, Department, Doctor, Reference, RelatedPick, TaggedArticle
 
 FILENAME = "content.json"
 
@@ -25,6 +25,7 @@ def content_in_stable_order() -> list:
         *RelatedPick.objects.select_related("article", "related").order_by(
             "article__slug", "position", "related__slug"
         ),
+        *Reference.objects.select_related("article").order_by("article__slug", "position", "url"),
     ]
 
 
