@@ -199,7 +199,7 @@ class ArticleAdmin(HistoryAdmin):
             text = f"Scheduled for {date_format(timezone.localtime(article.published_at))}"
         review = ""
         if article.review_is_overdue:
-            review = format_html(' <span class="state state--overdue">review overdue</span>')
+            review = format_html(' <span class="state state--overdue">{}</span>', "review overdue")
         return format_html('<span class="state state--{}">{}</span>{}', state, text, review)
 
     @admin.display(description="earlier addresses, redirected here")

@@ -40,6 +40,16 @@ class ArticleAdminForm(forms.ModelForm):
             "audio": forms.ClearableFileInput(attrs={"accept": AUDIO_ACCEPT}),
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            # Made from the title on save (unique, Unicode-friendly) when left empty.
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = (
+                "The address: /articles/<slug>/. Leave empty to make one from the title. "
+                "Changing it later keeps the old address working (it redirects here)."
+            )
+
     def clean_audio(self):
         audio = self.cleaned_data.get("audio")
         if audio and "audio" in self.changed_data:
@@ -57,6 +67,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get("published_at"):
+            cleaned["published_at"] = timezone.now()  # publishing without a date means now
         reviewed_on = cleaned.get("reviewed_on")
         if cleaned.get("reviewed_by") and not reviewed_on and "reviewed_on" not in self.errors:
             self.add_error("reviewed_on", "When did this doctor review the answer?")

@@ -30,11 +30,16 @@ class Change:
     label: str
     old: str
     new: str
+    by_line: bool = False  # lists of rows (tags, picks, references) differ line by line
 
     @property
     def diff(self) -> SafeString:
         """Word by word, so one changed word in a long answer stands out (shown pre-wrapped)."""
-        old, new = _TOKEN.findall(self.old), _TOKEN.findall(self.new)
+        if self.by_line:
+            old = [line + "\n" for line in self.old.splitlines()]
+            new = [line + "\n" for line in self.new.splitlines()]
+        else:
+            old, new = _TOKEN.findall(self.old), _TOKEN.findall(self.new)
         parts = []
         matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
         for op, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -100,14 +105,15 @@ def _followed(version: Version) -> dict[str, tuple[str, str]]:
 
 
 def changes_between(old: Version, new: Version) -> list[Change]:
+    rows = {**_followed(old), **_followed(new)}
     before = _fields(old) | _followed(old)
     after = _fields(new) | _followed(new)
     changes = []
     for name in dict.fromkeys([*after, *before]):
-        label, new_value = after.get(name, (before[name][0], "—"))
-        old_value = before.get(name, (label, "—"))[1]
+        label, new_value = after.get(name, (before[name][0], ""))
+        old_value = before.get(name, (label, ""))[1]
         if old_value != new_value:
-            changes.append(Change(label, old_value, new_value))
+            changes.append(Change(label, old_value, new_value, by_line=name in rows))
     return changes
 
 

@@ -334,7 +334,7 @@ class Article(models.Model):
     def state(self) -> Article.State:
         if self.status != self.Status.PUBLISHED:
             return self.State.DRAFT
-        if self.published_at > timezone.now():
+        if self.published_at and self.published_at > timezone.now():
             return self.State.SCHEDULED
         return self.State.LIVE
 
@@ -377,6 +377,7 @@ class TaggedArticle(TaggedItemBase):
 
     class Meta:
         verbose_name = "tagged article"
+        verbose_name_plural = "tags"  # as editors see them, e.g. in the history's compare view
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")
         ]

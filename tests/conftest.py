@@ -3,7 +3,10 @@ from html.parser import HTMLParser
 from itertools import count
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Department, Doctor
@@ -12,12 +15,13 @@ _numbers = count(1)
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Tests render templates without running collectstatic first."""
+def _plain_static_storage(settings, tmp_path):
+    """Tests render templates without running collectstatic first, and upload to a temp dir."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def make_department(name: str | None = None, **fields) -> Department:
@@ -60,6 +64,38 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw")
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def reader() -> Client:
+    """An anonymous visitor, separate from ``client`` (which the staff fixtures log in)."""
+    return Client()
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A member of the Editors group that the migrations create: staff, not a superuser."""
+    user = django_user_model.objects.create_user("nurse", "nurse@example.com", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def add_article_data(client, **fields) -> dict:
+    """The add form as a browser would post it, with ``fields`` filled in."""
+    data = form_values(client.get(reverse("admin:articles_article_add")), "article_form")
+    data |= {"body": "A doctor's answer.", "status": "draft", **fields}
+    return data
+
+
+def change_article_data(client, article: Article, **fields) -> dict:
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    return form_values(client.get(url), "article_form") | fields
 
 
 class _FormReader(HTMLParser):
