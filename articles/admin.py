@@ -13,6 +13,7 @@ from reversion import set_comment
 from taggit.models import Tag
 
 from .duplicates import similar_questions
+from .durations import humanize
 from .forms import ArticleAdminForm, DoctorAdminForm
 from .history import HistoryAdmin
 from .models import Article, Department, Doctor, Reference, RelatedPick, Topic
@@ -26,6 +27,7 @@ TAG_SUGGESTIONS = 10
 @admin.register(Department)
 class DepartmentAdmin(HistoryAdmin):
     list_display = ["name", "doctor_count", "article_count"]
+    ordering = ["name"]  # Meta.ordering is dropped by the counts' GROUP BY
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -45,6 +47,7 @@ class DepartmentAdmin(HistoryAdmin):
 class DoctorAdmin(HistoryAdmin):
     form = DoctorAdminForm
     list_display = ["name", "department", "title", "article_count"]
+    ordering = ["name"]  # Meta.ordering is dropped by the counts' GROUP BY
     list_filter = ["department"]
     list_select_related = ["department"]
     search_fields = ["name", "hospital", "department__name"]
@@ -126,22 +129,14 @@ class ReferenceInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(HistoryAdmin):
     form = ArticleAdminForm
-    list_display = [
-        "title",
-        "doctor",
-        "department",
-        "state_label",
-        "published_at",
-        "next_review_due",
-        "updated_at",
-    ]
+    list_display = ["title", "doctor", "department", "state_label", "next_review_due"]
     list_filter = [PublicationFilter, ReviewFilter, "doctor__department", "doctor", "tags"]
     list_select_related = ["doctor__department"]
     search_fields = ["title", "summary", "body", "doctor__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["doctor", "reviewed_by"]
-    readonly_fields = ["state_label", "audio_duration", "earlier_addresses"]
+    readonly_fields = ["readers_see", "audio_length", "earlier_addresses"]
     inlines = [RelatedPickInline, ReferenceInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
@@ -149,7 +144,7 @@ class ArticleAdmin(HistoryAdmin):
         (
             "Publishing",
             {
-                "fields": ["state_label", "status", "published_at", "updated_at"],
+                "fields": ["readers_see", "status", "published_at", "updated_at"],
                 "description": (
                     "Published with a future date, an answer stays hidden until then. "
                     "Drafts and scheduled answers can be previewed with “Preview” above."
@@ -166,9 +161,14 @@ class ArticleAdmin(HistoryAdmin):
                 ),
             },
         ),
-        ("Audio answer", {"fields": ["audio", "audio_duration"]}),
+        ("Audio answer", {"fields": ["audio", "audio_length"]}),
         ("Addresses", {"fields": ["earlier_addresses"], "classes": ["collapse"]}),
     ]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Article | None = None):
+        """A new article has no earlier addresses to show."""
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj else [f for f in fieldsets if f[0] != "Addresses"]
 
     def get_urls(self):
         return [
@@ -189,18 +189,31 @@ class ArticleAdmin(HistoryAdmin):
     def department(self, article: Article) -> str:
         return article.doctor.department.name
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description="status", ordering="published_at")
     def state_label(self, article: Article) -> str:
-        if article.pk is None:
-            return "New: saved as a draft unless you publish it."
         state = article.state
-        text = state.label
-        if state == Article.State.SCHEDULED:
-            text = f"Scheduled for {date_format(timezone.localtime(article.published_at))}"
+        when = article.published_at and date_format(timezone.localtime(article.published_at))
+        text = {
+            Article.State.DRAFT: "Draft",
+            Article.State.SCHEDULED: f"Scheduled for {when}",
+            Article.State.LIVE: f"Live since {when}",
+        }[state]
         review = ""
         if article.review_is_overdue:
             review = format_html(' <span class="state state--overdue">{}</span>', "review overdue")
         return format_html('<span class="state state--{}">{}</span>{}', state, text, review)
+
+    @admin.display(description="readers see")
+    def readers_see(self, article: Article) -> str:
+        if article.pk is None:
+            return "Nothing yet: a new answer is a draft until you publish it."
+        return self.state_label(article)
+
+    @admin.display(description="length")
+    def audio_length(self, article: Article) -> str:
+        if article.audio_duration is None:
+            return "Read from the file when you upload one."
+        return humanize(article.audio_duration)
 
     @admin.display(description="earlier addresses, redirected here")
     def earlier_addresses(self, article: Article) -> str:
@@ -243,13 +256,15 @@ class ArticleAdmin(HistoryAdmin):
             done.append(article)
         scheduled = [a for a in done if a.state == Article.State.SCHEDULED]
         set_comment(f"Published {len(done)} with the bulk action.")
-        self.message_user(
-            request,
-            f"Published {len(done)} article(s), of which {len(scheduled)} scheduled for later."
-            if done
-            else "Nothing to publish: the selected articles were already published.",
-            messages.SUCCESS if done else messages.WARNING,
-        )
+        if not done:
+            self.message_user(
+                request,
+                "Nothing to publish: the selected articles were already published.",
+                messages.WARNING,
+            )
+            return
+        later = f" {len(scheduled)} of them go live at their later date." if scheduled else ""
+        self.message_user(request, f"Published {len(done)} article(s).{later}", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected articles (back to draft)")
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:

@@ -46,8 +46,8 @@ class ArticleAdminForm(forms.ModelForm):
             # Made from the title on save (unique, Unicode-friendly) when left empty.
             self.fields["slug"].required = False
             self.fields["slug"].help_text = (
-                "The address: /articles/<slug>/. Leave empty to make one from the title. "
-                "Changing it later keeps the old address working (it redirects here)."
+                "The web address, /articles/this-slug/. Leave empty to make one from the "
+                "title. Changing it later keeps the old address working: it redirects here."
             )
 
     def clean_audio(self):

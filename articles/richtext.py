@@ -19,12 +19,13 @@ EXTERNAL_REL = "nofollow noopener"
 
 
 class _PageOutline(Treeprocessor):
-    """The page's only h1 is the question, so body headings start at h2; external links get rel."""
+    """The page's only h1 is the question, so a body "# heading" becomes h2; external links
+    get rel."""
 
     def run(self, root: Element) -> None:
         for element in root.iter():
-            if element.tag in {"h1", "h2", "h3", "h4", "h5"}:
-                element.tag = f"h{int(element.tag[1]) + 1}"
+            if element.tag == "h1":
+                element.tag = "h2"
             elif element.tag == "a" and urlsplit(element.get("href", "")).scheme in {
                 "http",
                 "https",

@@ -31,6 +31,7 @@ class UsageFilter(admin.SimpleListFilter):
 class TopicAdmin(HistoryAdmin):
     form = TopicAdminForm
     list_display = ["name", "slug", "article_count", "published_count"]
+    ordering = ["name"]  # Meta.ordering is dropped by the counts' GROUP BY
     list_filter = [UsageFilter]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

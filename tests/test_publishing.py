@@ -85,7 +85,7 @@ def test_bulk_publish_keeps_future_dates_scheduled_and_bulk_unpublish_hides(staf
         later = make_article("Later?", status="draft", published_at=NOON + timedelta(days=2))
         live = make_article("Live?")
         response = changelist_action(staff_client, "publish", [draft, later, live])
-        assert "Published 2 article(s), of which 1 scheduled for later." in response.text
+        assert "Published 2 article(s). 1 of them go live at their later date." in response.text
         draft.refresh_from_db()
         later.refresh_from_db()
         assert (draft.state, later.state) == (Article.State.LIVE, Article.State.SCHEDULED)
@@ -118,7 +118,7 @@ def test_changelist_status_column_and_publication_filter(staff_client):
         html = staff_client.get(url).text
         assert '<span class="state state--draft">Draft</span>' in html
         assert '<span class="state state--scheduled">Scheduled for' in html
-        assert '<span class="state state--live">Live</span>' in html
+        assert '<span class="state state--live">Live since' in html
         assert '<span class="state state--overdue">review overdue</span>' in html
         for state, title in [
             ("draft", "A draft?"),

@@ -66,11 +66,13 @@ def assert_harmless(html: str) -> None:
 
 def test_markdown_gives_paragraphs_headings_lists_emphasis_and_links():
     html = render_markdown(
-        "# Causes\n\nFat builds up *slowly*, **silently**.\n\n- alcohol\n- weight\n\n"
+        "# Causes\n\n### Early signs\n\nFat builds up *slowly*, **silently**.\n\n"
+        "- alcohol\n- weight\n\n"
         "1. first\n2. second\n\n[NHS](https://www.nhs.uk/) · [us](/articles/) · "
         "[write](mailto:help@example.org)"
     )
     assert "<h2>Causes</h2>" in html  # the page's h1 is the question
+    assert "<h3>Early signs</h3>" in html
     assert "<em>slowly</em>" in html and "<strong>silently</strong>" in html
     assert "<ul>\n<li>alcohol</li>" in html and "<ol>\n<li>first</li>" in html
     assert '<a href="https://www.nhs.uk/" rel="nofollow noopener">NHS</a>' in html
