@@ -129,7 +129,8 @@ class ReferenceInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(HistoryAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "doctor", "department", "state_label", "next_review_due"]
+    # Status right after the title, so it stays in view on a phone.
+    list_display = ["title", "state_label", "doctor", "department", "next_review_due"]
     list_filter = [PublicationFilter, ReviewFilter, "doctor__department", "doctor", "tags"]
     list_select_related = ["doctor__department"]
     search_fields = ["title", "summary", "body", "doctor__name"]
