@@ -1,13 +1,42 @@
-from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
+from reversion import set_comment
+from taggit.models import Tag
 
-from .models import Article, Department, Doctor, RelatedArticle, RelatedExclusion, RelatedPick
+from .duplicates import similar_questions
+from .durations import humanize
+from .forms import ArticleAdminForm, DoctorAdminForm
+from .history import HistoryAdmin
+from .models import (
+    Article,
+    Department,
+    Doctor,
+    Reference,
+    RelatedArticle,
+    RelatedExclusion,
+    RelatedPick,
+    Topic,
+)
+from .reviews import DUE_SOON
+from .richtext import render_markdown
+from .tag_admin import TopicAdmin
+
+TAG_SUGGESTIONS = 10
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(HistoryAdmin):
     list_display = ["name", "doctor_count", "article_count"]
+    ordering = ["name"]  # Meta.ordering is dropped by the counts' GROUP BY
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -24,13 +53,17 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Doctor)
-class DoctorAdmin(admin.ModelAdmin):
+class DoctorAdmin(HistoryAdmin):
+    form = DoctorAdminForm
     list_display = ["name", "department", "title", "article_count"]
+    ordering = ["name"]  # Meta.ordering is dropped by the counts' GROUP BY
     list_filter = ["department"]
     list_select_related = ["department"]
     search_fields = ["name", "hospital", "department__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["department"]
+    fields = ["name", "slug", "department", "title", "hospital", "bio", "photo", "avatar_preview"]
+    readonly_fields = ["avatar_preview"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Doctor]:
         return super().get_queryset(request).with_editorial_counts()
@@ -38,6 +71,50 @@ class DoctorAdmin(admin.ModelAdmin):
     @admin.display(description="articles", ordering="article_count")
     def article_count(self, doctor: Doctor) -> int:
         return doctor.article_count
+
+    @admin.display(description="avatar")
+    def avatar_preview(self, doctor: Doctor) -> str:
+        if not doctor.avatar:
+            return "Made from the photo when one is uploaded."
+        return format_html(
+            '<img src="{}" alt="{}" width="96" height="96" class="avatar-preview">',
+            doctor.avatar.url,
+            doctor.photo_alt,
+        )
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    title = "publication"
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return Article.State.choices
+
+    def queryset(self, request, queryset):
+        return {
+            Article.State.DRAFT: queryset.drafts,
+            Article.State.SCHEDULED: queryset.scheduled,
+            Article.State.LIVE: queryset.published,
+        }.get(self.value(), queryset.all)()
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = "clinical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("due_soon", f"Due within {DUE_SOON.days} days"),
+            ("never", "Never reviewed"),
+        ]
+
+    def queryset(self, request, queryset):
+        return {
+            "overdue": queryset.review_overdue,
+            "due_soon": queryset.review_due_soon,
+            "never": queryset.never_reviewed,
+        }.get(self.value(), queryset.all)()
 
 
 class RelatedPickInline(admin.TabularInline):
@@ -82,25 +159,196 @@ class RelatedArticleInline(admin.TabularInline):
         return f"{entry.department_score:.2f} + {entry.doctor_score:.2f}"
 
 
+class ReferenceInline(admin.TabularInline):
+    model = Reference
+    fields = ["position", "title", "url"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    extra = 1
+    verbose_name_plural = "References, listed under the answer"
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "doctor", "department", "status", "published_at", "updated_at"]
-    list_filter = ["status", "doctor__department", "doctor", "tags"]
+class ArticleAdmin(HistoryAdmin):
+    form = ArticleAdminForm
+    # Status right after the title, so it stays in view on a phone.
+    list_display = ["title", "state_label", "doctor", "department", "next_review_due"]
+    list_filter = [PublicationFilter, ReviewFilter, "doctor__department", "doctor", "tags"]
     list_select_related = ["doctor__department"]
     search_fields = ["title", "summary", "body", "doctor__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["doctor"]
-    inlines = [RelatedPickInline, RelatedExclusionInline, RelatedArticleInline]
+    autocomplete_fields = ["doctor", "reviewed_by"]
+    readonly_fields = ["readers_see", "audio_length", "earlier_addresses"]
+    inlines = [
+        RelatedPickInline,
+        RelatedExclusionInline,
+        ReferenceInline,
+        RelatedArticleInline,
+    ]
+    actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "doctor", "summary", "body", "tags"]}),
-        ("Publishing", {"fields": ["status", "published_at", "updated_at"]}),
-        ("Audio answer", {"fields": ["audio", "audio_duration"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["readers_see", "status", "published_at", "updated_at"],
+                "description": (
+                    "Published with a future date, an answer stays hidden until then. "
+                    "Drafts and scheduled answers can be previewed with “Preview” above."
+                ),
+            },
+        ),
+        (
+            "Clinical review",
+            {
+                "fields": ["reviewed_by", "reviewed_on", "next_review_due"],
+                "description": (
+                    "Readers see “Medically reviewed by … on …”. An overdue review stays "
+                    "public but is flagged to editors."
+                ),
+            },
+        ),
+        ("Audio answer", {"fields": ["audio", "audio_length"]}),
+        ("Addresses", {"fields": ["earlier_addresses"], "classes": ["collapse"]}),
     ]
 
-    class Media:
-        css = {"all": ["css/admin.css"]}
+    def get_fieldsets(self, request: HttpRequest, obj: Article | None = None):
+        """A new article has no earlier addresses to show."""
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj else [f for f in fieldsets if f[0] != "Addresses"]
+
+    def get_urls(self):
+        return [
+            path(
+                "tag-suggestions/",
+                self.admin_site.admin_view(self.tag_suggestions_view),
+                name="articles_article_tag_suggestions",
+            ),
+            path(
+                "body-preview/",
+                self.admin_site.admin_view(self.body_preview_view),
+                name="articles_article_body_preview",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description="department", ordering="doctor__department__name")
     def department(self, article: Article) -> str:
         return article.doctor.department.name
+
+    @admin.display(description="status", ordering="published_at")
+    def state_label(self, article: Article) -> str:
+        state = article.state
+        when = article.published_at and date_format(timezone.localtime(article.published_at))
+        text = {
+            Article.State.DRAFT: "Draft",
+            Article.State.SCHEDULED: f"Scheduled for {when}",
+            Article.State.LIVE: f"Live since {when}",
+        }[state]
+        review = ""
+        if article.review_is_overdue:
+            review = format_html(' <span class="state state--overdue">{}</span>', "review overdue")
+        return format_html('<span class="state state--{}">{}</span>{}', state, text, review)
+
+    @admin.display(description="readers see")
+    def readers_see(self, article: Article) -> str:
+        if article.pk is None:
+            return "Nothing yet: a new answer is a draft until you publish it."
+        return self.state_label(article)
+
+    @admin.display(description="length")
+    def audio_length(self, article: Article) -> str:
+        if article.audio_duration is None:
+            return "Read from the file when you upload one."
+        return humanize(article.audio_duration)
+
+    @admin.display(description="earlier addresses, redirected here")
+    def earlier_addresses(self, article: Article) -> str:
+        if article.pk is None or not (slugs := article.slugs.exclude(slug=article.slug)):
+            return "None: this answer has only ever had its current address."
+        return format_html_join(
+            ", ",
+            "<code>{}</code>",
+            ((reverse("articles:article_detail", args=[s.slug]),) for s in slugs),
+        )
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "title" not in form.changed_data:
+            return
+        for match in similar_questions(obj.title, exclude_pk=obj.pk):
+            other = match.article
+            self.message_user(
+                request,
+                format_html(
+                    "This question looks very like “<a href='{}'>{}</a>” by {} ({}% similar). "
+                    "If it is the same question, consider improving that answer instead.",
+                    reverse("admin:articles_article_change", args=[other.pk]),
+                    other.title,
+                    other.doctor.name,
+                    round(match.score * 100),
+                ),
+                messages.WARNING,
+            )
+
+    @admin.action(description="Publish selected articles (a future date keeps them scheduled)")
+    def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        now = timezone.now()
+        done = []
+        for article in queryset.drafts().select_related("doctor"):
+            article.status = Article.Status.PUBLISHED
+            article.published_at = article.published_at or now
+            article.save(update_fields=["status", "published_at"])
+            self.log_change(request, article, "Published.")
+            done.append(article)
+        scheduled = [a for a in done if a.state == Article.State.SCHEDULED]
+        set_comment(f"Published {len(done)} with the bulk action.")
+        if not done:
+            self.message_user(
+                request,
+                "Nothing to publish: the selected articles were already published.",
+                messages.WARNING,
+            )
+            return
+        later = f" {len(scheduled)} of them go live at their later date." if scheduled else ""
+        self.message_user(request, f"Published {len(done)} article(s).{later}", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected articles (back to draft)")
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        done = 0
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            article.status = Article.Status.DRAFT
+            article.save(update_fields=["status"])
+            self.log_change(request, article, "Unpublished.")
+            done += 1
+        set_comment(f"Unpublished {done} with the bulk action.")
+        self.message_user(
+            request,
+            f"Unpublished {done} article(s); readers no longer see them."
+            if done
+            else "Nothing to unpublish: the selected articles were drafts.",
+            messages.SUCCESS if done else messages.WARNING,
+        )
+
+    def tag_suggestions_view(self, request: HttpRequest) -> JsonResponse:
+        """Existing tags for the tag field, most used first."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        term = request.GET.get("q", "").strip()[:100]
+        tags = (
+            Topic.objects.filter(name__icontains=term)
+            .annotate(article_count=Count("tagged_articles"))
+            .order_by("-article_count", "name")[:TAG_SUGGESTIONS]
+        )
+        return JsonResponse({"results": [{"name": t.name, "count": t.article_count} for t in tags]})
+
+    @method_decorator(require_POST)
+    def body_preview_view(self, request: HttpRequest) -> JsonResponse:
+        """The body as readers will get it, rendered by the code that renders it on save."""
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        return JsonResponse({"html": render_markdown(request.POST.get("body", ""))})
+
+
+admin.site.unregister(Tag)
+admin.site.register(Topic, TopicAdmin)

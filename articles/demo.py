@@ -16,6 +16,7 @@ from taggit.models import Tag
 
 from .bulk import insert
 from .models import Article, Department, Doctor
+from .richtext import render_markdown
 
 PREFIX = "demo-"
 SCHEDULED = datetime(2100, 1, 1, tzinfo=UTC)
@@ -200,6 +201,7 @@ def seed(articles: int, seed: int) -> int:
                 doctors[doctor].pk,
                 summary,
                 body,
+                render_markdown(body),
                 status,
                 published_field.get_db_prep_value(published, connection),
                 audio_field.get_db_prep_value(audio, connection),
@@ -207,8 +209,9 @@ def seed(articles: int, seed: int) -> int:
             )
 
     insert(
-        "INSERT INTO articles_article (title, slug, doctor_id, summary, body, status, "
-        "published_at, audio_duration, audio) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        "INSERT INTO articles_article (title, slug, doctor_id, summary, body, body_html, "
+        "status, published_at, audio_duration, audio) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         article_rows(),
         batch=5000,
     )

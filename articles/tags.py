@@ -16,3 +16,16 @@ def popular_tags(limit: int = 15) -> QuerySet[Tag]:
         .annotate(article_count=Count("tagged_articles"))
         .order_by("-article_count", "name")[:limit]
     )
+
+
+def parse_tag_input(text: str) -> list[str]:
+    """Tags as editors type them: comma-separated, so "liver cancer" is one tag, not two."""
+    names: dict[str, str] = {}
+    for name in (part.strip() for part in text.split(",")):
+        if name:
+            names.setdefault(name.casefold(), name)
+    return sorted(names.values())
+
+
+def format_tag_input(tags) -> str:
+    return ", ".join(sorted(tag.name for tag in tags))

@@ -1,11 +1,12 @@
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from .models import Article, Department, Doctor
+from .models import Article, ArticleSlug, Department, Doctor
 from .related import related_articles
 from .search import highlight, search, snippet
 from .tags import popular_tags
@@ -50,16 +51,44 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/article_list.html", {"page": page})
 
 
+def _is_editor(request: HttpRequest) -> bool:
+    """Staff who may see articles readers cannot: drafts and scheduled ones, as previews."""
+    return request.user.is_staff and request.user.has_perm("articles.view_article")
+
+
 @require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(
-        Article.objects.published().for_listing().prefetch_related("tags"), slug=slug
-    )
-    return render(
+    editor = _is_editor(request)
+    articles = Article.objects.all() if editor else Article.objects.published()
+    article = articles.for_page().filter(slug=slug).first()
+    if article is None:
+        return _redirect_old_slug(articles, slug)
+    preview = not article.is_live
+    response = render(
         request,
         "articles/article_detail.html",
-        {"article": article, "related": related_articles(article)},
+        {
+            "article": article,
+            "related": related_articles(article),
+            "editor": editor,
+            "preview": preview,
+        },
     )
+    if editor:
+        # The editors' bar and previews must never reach a shared cache.
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+    if preview:
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _redirect_old_slug(articles, slug: str) -> HttpResponse:
+    """An article's earlier address answers 301 to its current one; anything else is a 404."""
+    old = ArticleSlug.objects.filter(slug=slug, article__in=articles).select_related("article")
+    if not (found := old.first()):
+        raise Http404("No such article.")
+    return redirect(found.article, permanent=True)
 
 
 @require_safe

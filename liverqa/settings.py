@@ -44,7 +44,7 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "liverqa.apps.EditorialAdminConfig",  # django.contrib.admin with the editors' dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "taggit",
+    "reversion",
     "articles",
 ]
 
@@ -130,3 +131,12 @@ TAGGIT_CASE_INSENSITIVE = True
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# The clinical review cycle: a reviewed answer is due for review again this many months later.
+LIVERQA_REVIEW_INTERVAL_MONTHS = int(os.environ.get("LIVERQA_REVIEW_INTERVAL_MONTHS", "12"))
+# Upload limits, checked by the admin forms before anything is stored.
+LIVERQA_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+LIVERQA_AUDIO_MAX_BYTES = 30 * 1024 * 1024
+# Tags are typed comma-separated: "liver cancer" is one tag (taggit would split it on spaces).
+TAGGIT_TAGS_FROM_STRING = "articles.tags.parse_tag_input"
+TAGGIT_STRING_FROM_TAGS = "articles.tags.format_tag_input"

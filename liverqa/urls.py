@@ -3,10 +3,6 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "liverqa editorial"
-admin.site.site_title = "liverqa editorial"
-admin.site.index_title = "Content and accounts"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),

@@ -1,8 +1,12 @@
 from datetime import timedelta
+from html.parser import HTMLParser
 from itertools import count
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import related, search
@@ -12,12 +16,13 @@ _numbers = count(1)
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Tests render templates without running collectstatic first."""
+def _plain_static_storage(settings, tmp_path):
+    """Tests render templates without running collectstatic first, and upload to a temp dir."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def make_department(name: str | None = None, **fields) -> Department:
@@ -67,3 +72,92 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw")
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def reader() -> Client:
+    """An anonymous visitor, separate from ``client`` (which the staff fixtures log in)."""
+    return Client()
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A member of the Editors group that the migrations create: staff, not a superuser."""
+    user = django_user_model.objects.create_user("nurse", "nurse@example.com", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def add_article_data(client, **fields) -> dict:
+    """The add form as a browser would post it, with ``fields`` filled in."""
+    data = form_values(client.get(reverse("admin:articles_article_add")), "article_form")
+    data |= {"body": "A doctor's answer.", "status": "draft", **fields}
+    return data
+
+
+def change_article_data(client, article: Article, **fields) -> dict:
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    return form_values(client.get(url), "article_form") | fields
+
+
+class _FormReader(HTMLParser):
+    """The values a browser would submit from one form of a page."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside = form_id, False
+        self.values: dict[str, list[str]] = {}
+        self.select: str | None = None
+        self.textarea: str | None = None
+
+    def _add(self, name: str, value: str) -> None:
+        self.values.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside or "name" not in a and tag != "option":
+            return
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind in {"submit", "button", "file", "image", "reset"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in a:
+                return
+            self._add(a["name"], a.get("value", "on" if kind in {"checkbox", "radio"} else ""))
+        elif tag == "select":
+            self.select = a["name"]
+            self.values.setdefault(a["name"], [])
+        elif tag == "option" and self.select and "selected" in a:
+            self._add(self.select, a.get("value", ""))
+        elif tag == "textarea":
+            self.textarea = a["name"]
+            self._add(a["name"], "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            # Browsers drop the newline that follows <textarea>.
+            value = self.values[self.textarea][-1] + data
+            self.values[self.textarea][-1] = value.removeprefix("\n")
+
+
+def form_values(response, form_id: str) -> dict[str, list[str] | str]:
+    """What submitting the form ``form_id`` unchanged would post, like a browser."""
+    reader = _FormReader(form_id)
+    reader.feed(response.content.decode())
+    return {k: v[0] if len(v) == 1 else v for k, v in reader.values.items() if v}

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from reversion.models import Version
 
 from articles.models import Article, Department, Doctor, RelatedPick, TaggedArticle
 
@@ -122,6 +123,9 @@ def test_load_initial_content_fills_an_empty_database_only_once(db):
     out = io.StringIO()
     call_command("load_initial_content", stdout=out)
     assert Article.objects.count() == 6
+    article = Article.objects.get(slug="liver-cancer-b-ultrasound-manifestations")
+    first = Version.objects.get_for_object(article).get()  # the shipped text, to compare with
+    assert first.revision.get_comment() == "Loaded from the shipped content."
 
     article = Article.objects.get(slug="liver-cancer-b-ultrasound-manifestations")
     article.title = "Edited by an editor"

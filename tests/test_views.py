@@ -274,8 +274,8 @@ def _budget(client, django_assert_max_num_queries, url, budget):
     [
         ("home", 3),
         ("article_list", 3),
-        ("article_filled", 3),
-        ("article_picked", 3),
+        ("article_filled", 4),
+        ("article_picked", 4),
         ("search", 3),
         ("search_empty", 4),
         ("department_list", 2),

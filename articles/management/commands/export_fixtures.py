@@ -11,6 +11,7 @@ from articles.models import (
     Article,
     Department,
     Doctor,
+    Reference,
     RelatedExclusion,
     RelatedPick,
     TaggedArticle,
@@ -35,6 +36,7 @@ def content_in_stable_order() -> list:
         *RelatedExclusion.objects.select_related("article", "excluded").order_by(
             "article__slug", "excluded__slug"
         ),
+        *Reference.objects.select_related("article").order_by("article__slug", "position", "url"),
     ]
 
 

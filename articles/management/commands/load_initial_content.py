@@ -20,3 +20,13 @@ class Command(BaseCommand):
             )
             return
         call_command("loaddata", FIXTURE, verbosity=options["verbosity"])
+        # A first version of each row, so that an editor's first change can be compared
+        # with what shipped, and undone.
+        call_command(
+            "createinitialrevisions",
+            "articles.Department",
+            "articles.Doctor",
+            "articles.Article",  # with its tags, picks and references
+            comment="Loaded from the shipped content.",
+            verbosity=options["verbosity"],
+        )

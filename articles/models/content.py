@@ -1,15 +1,22 @@
+"""The site's content: departments, doctors, articles and their tags."""
+
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchVectorField
-from django.db import models
-from django.db.models import Count, Q
+from html import unescape
+
+import reversion
+from django.db import models, transaction
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from .slugs import unique_slug
+from ..reviews import DUE_SOON, next_review_due
+from ..richtext import render_markdown
+from ..slugs import unique_slug
 
 
 class SlugQuerySet(models.QuerySet):
@@ -36,6 +43,7 @@ class DepartmentQuerySet(SlugQuerySet):
         )
 
 
+@reversion.register()
 class Department(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=140, unique=True, allow_unicode=True)
@@ -71,6 +79,7 @@ class DoctorQuerySet(SlugQuerySet):
         return self.annotate(article_count=Count("articles"))
 
 
+@reversion.register()
 class Doctor(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True, allow_unicode=True)
@@ -78,7 +87,12 @@ class Doctor(models.Model):
     title = models.CharField(max_length=120, blank=True, help_text="E.g. Chief physician.")
     hospital = models.CharField(max_length=200, blank=True)
     bio = models.TextField(blank=True)
-    photo = models.ImageField(upload_to="doctors/", blank=True)
+    photo = models.ImageField(
+        upload_to="doctors/",
+        blank=True,
+        help_text="JPEG, PNG or WebP. Stored resized, with a small avatar made from it.",
+    )
+    avatar = models.ImageField(upload_to="doctors/avatars/", blank=True, editable=False)
 
     objects = DoctorQuerySet.as_manager()
 
@@ -112,6 +126,10 @@ class Doctor(models.Model):
         return (words[0][0] + words[-1][0]).upper()
 
     @property
+    def photo_alt(self) -> str:
+        return f"Photo of {self.name}"
+
+    @property
     def avatar_tone(self) -> int:
         """A stable colour (0-5) per doctor, so avatars differ without storing anything."""
         return sum(map(ord, self.slug)) % 6
@@ -122,23 +140,68 @@ class ArticleQuerySet(SlugQuerySet):
         """The one definition of what readers may see."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def drafts(self) -> ArticleQuerySet:
+        return self.filter(status=Article.Status.DRAFT)
+
     def scheduled(self) -> ArticleQuerySet:
-        """Published, but not until a future moment: hidden from readers until then."""
+        """Published by an editor, but not until a moment still to come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def rankable(self) -> ArticleQuerySet:
         """Published now or scheduled: ranked and indexed ahead of time, shown once live."""
         return self.filter(status=Article.Status.PUBLISHED)
 
+    def review_overdue(self) -> ArticleQuerySet:
+        """Past the date by which a doctor should have checked the text again."""
+        return self.filter(next_review_due__lt=timezone.localdate())
+
+    def review_due_soon(self) -> ArticleQuerySet:
+        today = timezone.localdate()
+        return self.filter(next_review_due__gte=today, next_review_due__lte=today + DUE_SOON)
+
+    def never_reviewed(self) -> ArticleQuerySet:
+        return self.filter(reviewed_on__isnull=True)
+
+    def editorial_counts(self) -> dict[str, int]:
+        """The admin dashboard's numbers, in one query, from the same definitions as above."""
+        subsets = {
+            "drafts": self.drafts(),
+            "scheduled": self.scheduled(),
+            "live": self.published(),
+            "review_overdue": self.published().review_overdue(),
+            "review_due_soon": self.published().review_due_soon(),
+            "never_reviewed": self.published().never_reviewed(),
+        }
+        return self.aggregate(
+            **{
+                name: Count("pk", filter=Q(pk__in=subset.values("pk")))
+                for name, subset in subsets.items()
+            }
+        )
+
     def for_listing(self) -> ArticleQuerySet:
         """Everything an article card shows, in one query."""
         return self.select_related("doctor__department")
 
+    def for_page(self) -> ArticleQuerySet:
+        """Everything the article page shows besides Other Voices, in three queries."""
+        return (
+            self.for_listing().select_related("reviewed_by").prefetch_related("tags", "references")
+        )
 
+
+@reversion.register(follow=["tagged_items", "picks", "exclusions", "references"])
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
+
+    class State(models.TextChoices):
+        """What readers get, which ``status`` alone does not say."""
+
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        LIVE = "live", "Live"
 
     title = models.CharField(max_length=255)
     slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
@@ -146,7 +209,15 @@ class Article(models.Model):
     summary = models.TextField(
         blank=True, help_text="One or two sentences for lists and search engines."
     )
-    body = models.TextField(help_text="Paragraphs separated by a blank line.")
+    body = models.TextField(
+        help_text=(
+            "Markdown: paragraphs separated by a blank line, ## for a heading, - or 1. for a "
+            "list, *emphasis*, **strong**, [link text](https://…). HTML is shown as typed."
+        )
+    )
+    body_html = models.TextField(
+        blank=True, editable=False, help_text="The body rendered from Markdown and sanitized."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True,
@@ -156,9 +227,28 @@ class Article(models.Model):
     updated_at = models.DateField(
         "updated on", null=True, blank=True, help_text='Shown to readers as "Updated on …".'
     )
-    audio = models.FileField(upload_to="audio/", blank=True)
+    audio = models.FileField(
+        upload_to="audio/",
+        blank=True,
+        help_text="MP3, M4A, OGG or WAV. Its length is read from the file.",
+    )
     audio_duration = models.DurationField(
-        null=True, blank=True, help_text="Length of the audio answer, e.g. 00:01:02."
+        null=True, blank=True, help_text="Length of the audio answer, read from the file."
+    )
+    reviewed_by = models.ForeignKey(
+        Doctor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        help_text="The doctor who checked this answer; may differ from the author.",
+    )
+    reviewed_on = models.DateField("reviewed on", null=True, blank=True)
+    next_review_due = models.DateField(
+        "next review due",
+        null=True,
+        blank=True,
+        help_text="Leave empty for the usual interval after the review.",
     )
     tags = TaggableManager("tags", through="TaggedArticle", blank=True)
     related = models.ManyToManyField(
@@ -187,6 +277,19 @@ class Article(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_date",
             ),
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True, reviewed_on__isnull=True)
+                | Q(reviewed_by__isnull=False, reviewed_on__isnull=False),
+                name="article_review_names_doctor_and_date",
+                violation_error_message="A review needs both the reviewing doctor and its date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(next_review_due__isnull=True)
+                | Q(reviewed_on__isnull=True)
+                | Q(next_review_due__gt=F("reviewed_on")),
+                name="article_next_review_after_review",
+                violation_error_message="The next review must fall after the last one.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -197,7 +300,17 @@ class Article(models.Model):
             self.slug = unique_slug(self, self.title, fallback="article")
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
+        if self.reviewed_on and not self.next_review_due:
+            self.next_review_due = next_review_due(self.reviewed_on)
+        self.body_html = render_markdown(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        # One transaction: an address is remembered only if the slug change is saved.
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if update_fields is None or "slug" in update_fields:
+                self._remember_slugs()
 
     def get_absolute_url(self) -> str:
         return reverse("articles:article_detail", args=[self.slug])
@@ -207,13 +320,52 @@ class Article(models.Model):
 
     natural_key.dependencies = ["articles.doctor"]
 
+    @classmethod
+    def from_db(cls, db, field_names, values) -> Article:
+        article = super().from_db(db, field_names, values)
+        # The slug as loaded, so that save() can keep the old address working.
+        article._loaded_slug = article.__dict__.get("slug")
+        return article
+
+    def _remember_slugs(self) -> None:
+        """Record every slug this article has had, so its old addresses can redirect.
+
+        The current slug is recorded too: a restore from history (which writes rows raw, past
+        save()) can then bring back an earlier slug and the one it replaces still redirects.
+        """
+        addresses = self._meta.get_field("slugs").related_model.objects
+        loaded = getattr(self, "_loaded_slug", None)
+        for slug in dict.fromkeys(s for s in (loaded, self.slug) if s):
+            addresses.update_or_create(slug=slug, defaults={"article": self})
+        self._loaded_slug = self.slug
+
+    @property
+    def state(self) -> Article.State:
+        if self.status != self.Status.PUBLISHED:
+            return self.State.DRAFT
+        if self.published_at and self.published_at > timezone.now():
+            return self.State.SCHEDULED
+        return self.State.LIVE
+
+    @property
+    def is_live(self) -> bool:
+        return self.state == self.State.LIVE
+
+    @property
+    def review_is_overdue(self) -> bool:
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
+
     @property
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
     @property
     def excerpt(self) -> str:
-        return self.summary or Truncator(self.body).words(30)
+        """The summary, or the start of the text as readers see it (no Markdown marks)."""
+        if self.summary:
+            return self.summary
+        text = unescape(strip_tags(self.body_html)) if self.body_html else self.body
+        return Truncator(text).words(30)
 
 
 class TaggedArticleManager(models.Manager):
@@ -221,6 +373,7 @@ class TaggedArticleManager(models.Manager):
         return self.get(content_object__slug=article_slug, tag__name=tag_name)
 
 
+@reversion.register()
 class TaggedArticle(TaggedItemBase):
     """Tags through a real foreign key, so joins are cheap and fixtures survive a round trip."""
 
@@ -233,6 +386,7 @@ class TaggedArticle(TaggedItemBase):
 
     class Meta:
         verbose_name = "tagged article"
+        verbose_name_plural = "tags"  # as editors see them, e.g. in the history's compare view
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")
         ]
@@ -246,152 +400,10 @@ class TaggedArticle(TaggedItemBase):
     natural_key.dependencies = ["articles.article", "taggit.tag"]
 
 
-class RelatedPickManager(models.Manager):
-    def get_by_natural_key(self, article_slug: str, related_slug: str) -> RelatedPick:
-        return self.get(article__slug=article_slug, related__slug=related_slug)
-
-
-class RelatedPick(models.Model):
-    """One of an editor's ordered related articles."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="picks")
-    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="picked_in")
-    position = models.PositiveSmallIntegerField(default=0)
-
-    objects = RelatedPickManager()
+class Topic(Tag):
+    """taggit's tag, shown in the admin's Content section beside the articles it labels."""
 
     class Meta:
-        ordering = ["position", "pk"]
-        verbose_name = "related pick"
-        constraints = [
-            models.UniqueConstraint(fields=["article", "related"], name="related_pick_unique"),
-            models.CheckConstraint(
-                condition=~Q(article=models.F("related")), name="related_pick_not_self"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.position}. {self.related}"
-
-    def natural_key(self) -> tuple[str, str]:
-        return (self.article.slug, self.related.slug)
-
-    natural_key.dependencies = ["articles.article"]
-
-
-class RelatedExclusionManager(models.Manager):
-    def get_by_natural_key(self, article_slug: str, excluded_slug: str) -> RelatedExclusion:
-        return self.get(article__slug=article_slug, excluded__slug=excluded_slug)
-
-
-class RelatedExclusion(models.Model):
-    """An article the editor never wants in another article's Other Voices."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="exclusions")
-    excluded = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="excluded_from")
-
-    objects = RelatedExclusionManager()
-
-    class Meta:
-        verbose_name = "related exclusion"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "excluded"], name="related_exclusion_unique"
-            ),
-            models.CheckConstraint(
-                condition=~Q(article=models.F("excluded")), name="related_exclusion_not_self"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"not {self.excluded}"
-
-    def natural_key(self) -> tuple[str, str]:
-        return (self.article.slug, self.excluded.slug)
-
-    natural_key.dependencies = ["articles.article"]
-
-
-class Term(models.Model):
-    """A stemmed word (or a tag) and the number of ranked articles that use it (its df)."""
-
-    class Kind(models.TextChoices):
-        WORD = "word", "word"
-        TAG = "tag", "tag"
-
-    kind = models.CharField(max_length=4, choices=Kind.choices)
-    text = models.CharField(max_length=100)
-    df = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "text"], name="term_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.text}"
-
-
-class ArticleTerm(models.Model):
-    """One weight of an article's TF-IDF vector: the inverted index behind related ranking."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+")
-    weight = models.FloatField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["article", "term"], name="article_term_unique")
-        ]
-        indexes = [models.Index(fields=["term", "article"], name="article_term_posting_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.article_id}:{self.term_id}={self.weight:.3f}"
-
-
-class RelatedArticle(models.Model):
-    """A stored Other Voices entry, with the score components that explain it."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sidebar")
-    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="appears_in")
-    rank = models.PositiveSmallIntegerField()
-    is_pick = models.BooleanField(default=False)
-    score = models.FloatField(default=0)
-    text_score = models.FloatField(default=0)
-    tag_score = models.FloatField(default=0)
-    department_score = models.FloatField(default=0)
-    doctor_score = models.FloatField(default=0)
-
-    class Meta:
-        ordering = ["article", "rank"]
-        verbose_name = "related article (computed)"
-        verbose_name_plural = "related articles (computed)"
-        constraints = [
-            models.UniqueConstraint(fields=["article", "rank"], name="related_article_rank_unique"),
-            models.UniqueConstraint(fields=["article", "related"], name="related_article_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.rank}. {self.related_id}"
-
-
-class SearchDocument(models.Model):
-    """PostgreSQL's search index row: a weighted tsvector per article, under a GIN index.
-
-    Not managed by Django: migration 0002 creates it on PostgreSQL, and on SQLite creates an
-    FTS5 virtual table of the same name instead. ``search.py`` is the only module that uses it.
-    """
-
-    article = models.OneToOneField(
-        Article,
-        primary_key=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    document = SearchVectorField()
-
-    class Meta:
-        managed = False
-        db_table = "articles_search"
-
-    def __str__(self) -> str:
-        return f"search document {self.pk}"
+        proxy = True
+        verbose_name = "tag"
+        ordering = ["name"]

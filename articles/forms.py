@@ -1,0 +1,118 @@
+"""Admin forms: they check uploads and review dates, so bad input is a form error, never a 500."""
+
+from django import forms
+from django.utils import timezone
+from taggit.forms import TagWidget
+
+from .media import audio_duration, process_photo
+from .models import Article, Doctor, Topic
+from .reviews import next_review_due
+
+AUDIO_ACCEPT = "audio/mpeg,audio/mp4,audio/x-m4a,audio/ogg,audio/wav,.mp3,.m4a,.ogg,.wav"
+PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
+
+
+class MarkdownWidget(forms.Textarea):
+    """The body's textarea beside a live preview rendered by the same code readers get."""
+
+    template_name = "articles/widgets/markdown.html"
+
+    class Media:
+        js = ["js/markdown-preview.js"]
+
+
+class TagAutocompleteWidget(TagWidget):
+    """taggit's comma-separated input, with suggestions from the existing tags."""
+
+    template_name = "articles/widgets/tag_autocomplete.html"
+
+    class Media:
+        js = ["js/tag-autocomplete.js"]
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose and order them)
+        widgets = {
+            "body": MarkdownWidget(attrs={"rows": 18}),
+            "tags": TagAutocompleteWidget(attrs={"autocomplete": "off"}),
+            "audio": forms.ClearableFileInput(attrs={"accept": AUDIO_ACCEPT}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            # Made from the title on save (unique, Unicode-friendly) when left empty.
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = (
+                "The web address, /articles/this-slug/. Leave empty to make one from the "
+                "title. Changing it later keeps the old address working: it redirects here."
+            )
+
+    def clean_audio(self):
+        audio = self.cleaned_data.get("audio")
+        if audio and "audio" in self.changed_data:
+            # A new upload: its length comes from the file, never from the keyboard.
+            self.instance.audio_duration = audio_duration(audio)
+        elif audio is False:  # "Clear" was ticked
+            self.instance.audio_duration = None
+        return audio
+
+    def clean_reviewed_on(self):
+        reviewed_on = self.cleaned_data.get("reviewed_on")
+        if reviewed_on and reviewed_on > timezone.localdate():
+            raise forms.ValidationError("A review cannot be dated in the future.")
+        return reviewed_on
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get("published_at"):
+            cleaned["published_at"] = timezone.now()  # publishing without a date means now
+        reviewed_on = cleaned.get("reviewed_on")
+        if cleaned.get("reviewed_by") and not reviewed_on and "reviewed_on" not in self.errors:
+            self.add_error("reviewed_on", "When did this doctor review the answer?")
+        if reviewed_on and not cleaned.get("reviewed_by"):
+            self.add_error("reviewed_by", "Which doctor reviewed the answer?")
+        if (
+            reviewed_on
+            and "reviewed_on" in self.changed_data
+            and "next_review_due" not in self.changed_data
+        ):
+            # A new review restarts the cycle unless the editor set the next date by hand.
+            cleaned["next_review_due"] = next_review_due(reviewed_on)
+        return cleaned
+
+
+class DoctorAdminForm(forms.ModelForm):
+    class Meta:
+        model = Doctor
+        fields = "__all__"  # noqa: DJ007 (the admin's fields choose and order them)
+        widgets = {"photo": forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT})}
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and "photo" in self.changed_data:
+            stem = self.cleaned_data.get("slug") or self.instance.slug or "doctor"
+            processed = process_photo(photo, stem)
+            self.instance.avatar = processed.avatar
+            return processed.photo
+        if photo is False:  # "Clear" was ticked
+            self.instance.avatar = None
+        return photo
+
+
+class TopicAdminForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["name", "slug"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        twin = Topic.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        if twin:
+            raise forms.ValidationError(
+                f"The tag “{twin.name}” already exists; tags ignore capitals. "
+                "Use it, or merge the two from the tag list."
+            )
+        return name

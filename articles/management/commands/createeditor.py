@@ -1,0 +1,69 @@
+import getpass
+import sys
+
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+EDITORS = "Editors"  # made by migration articles.0004_editors_group
+PASSWORD_TRIES = 3
+
+
+class Command(BaseCommand):
+    help = (
+        "Create an editor: a staff account in the Editors group, which may edit the site's "
+        "content but not users or groups. An existing account is made an editor instead."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--email", default="")
+        parser.add_argument(
+            "--no-password",
+            action="store_true",
+            help="Create the account without a password; set one later with changepassword.",
+        )
+
+    def handle(self, *args, username: str, email: str, no_password: bool, **options) -> None:
+        group = Group.objects.filter(name=EDITORS).first()
+        if group is None:
+            raise CommandError(f"There is no {EDITORS!r} group: run `manage.py migrate` first.")
+        User = get_user_model()
+        user = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
+        created = user is None
+        if created:
+            user = User(**{User.USERNAME_FIELD: username}, email=email)
+            if no_password:
+                user.set_unusable_password()
+            else:
+                user.set_password(self._ask_password(user))
+        elif user.is_superuser:
+            raise CommandError(f"{username} is a superuser already; leaving the account alone.")
+        user.is_staff = True
+        with transaction.atomic():
+            user.save()
+            user.groups.add(group)
+        verb = "Created" if created else "Made"
+        self.stdout.write(f"{verb} editor {username!r}: staff, in the {EDITORS} group.")
+        if created and no_password:
+            self.stdout.write(f"Set a password with: manage.py changepassword {username}")
+
+    def _ask_password(self, user) -> str:
+        if not sys.stdin.isatty():
+            raise CommandError(
+                "No terminal to ask for a password: use --no-password, then changepassword."
+            )
+        for _ in range(PASSWORD_TRIES):
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Password (again): "):
+                self.stderr.write("The passwords differ; try again.")
+                continue
+            try:
+                password_validation.validate_password(password, user)
+            except ValidationError as error:
+                self.stderr.write("\n".join(error.messages))
+                continue
+            return password
+        raise CommandError("No acceptable password given; nothing was created.")

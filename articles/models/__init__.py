@@ -1,0 +1,30 @@
+"""The models, by concern: the content itself, the editor's choices about it, and the
+indexes derived from it."""
+
+from .content import (
+    Article,
+    ArticleQuerySet,
+    Department,
+    Doctor,
+    TaggedArticle,
+    Topic,
+)
+from .curation import ArticleSlug, Reference, RelatedExclusion, RelatedPick
+from .indexes import ArticleTerm, RelatedArticle, SearchDocument, Term
+
+__all__ = [
+    "Article",
+    "ArticleQuerySet",
+    "ArticleSlug",
+    "ArticleTerm",
+    "Department",
+    "Doctor",
+    "Reference",
+    "RelatedArticle",
+    "RelatedExclusion",
+    "RelatedPick",
+    "SearchDocument",
+    "TaggedArticle",
+    "Term",
+    "Topic",
+]

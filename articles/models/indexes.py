@@ -1,0 +1,94 @@
+"""Derived data kept in step with the content: the related-ranking index, the stored
+Other Voices lists and the search index. All of it can be rebuilt from the content."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from .content import Article
+
+
+class Term(models.Model):
+    """A stemmed word (or a tag) and the number of ranked articles that use it (its df)."""
+
+    class Kind(models.TextChoices):
+        WORD = "word", "word"
+        TAG = "tag", "tag"
+
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    text = models.CharField(max_length=100)
+    df = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "text"], name="term_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.text}"
+
+
+class ArticleTerm(models.Model):
+    """One weight of an article's TF-IDF vector: the inverted index behind related ranking."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+")
+    weight = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "term"], name="article_term_unique")
+        ]
+        indexes = [models.Index(fields=["term", "article"], name="article_term_posting_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}:{self.term_id}={self.weight:.3f}"
+
+
+class RelatedArticle(models.Model):
+    """A stored Other Voices entry, with the score components that explain it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sidebar")
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="appears_in")
+    rank = models.PositiveSmallIntegerField()
+    is_pick = models.BooleanField(default=False)
+    score = models.FloatField(default=0)
+    text_score = models.FloatField(default=0)
+    tag_score = models.FloatField(default=0)
+    department_score = models.FloatField(default=0)
+    doctor_score = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["article", "rank"]
+        verbose_name = "related article (computed)"
+        verbose_name_plural = "related articles (computed)"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "rank"], name="related_article_rank_unique"),
+            models.UniqueConstraint(fields=["article", "related"], name="related_article_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.related_id}"
+
+
+class SearchDocument(models.Model):
+    """PostgreSQL's search index row: a weighted tsvector per article, under a GIN index.
+
+    Not managed by Django: migration 0002 creates it on PostgreSQL, and on SQLite creates an
+    FTS5 virtual table of the same name instead. ``search.py`` is the only module that uses it.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    document = SearchVectorField()
+
+    class Meta:
+        managed = False
+        db_table = "articles_search"
+
+    def __str__(self) -> str:
+        return f"search document {self.pk}"

@@ -1,0 +1,119 @@
+"""The tag admin: usage counts, merging near-duplicates and removing unused tags."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from reversion import add_to_revision, set_comment
+
+from .forms import TopicAdminForm
+from .history import HistoryAdmin
+from .models import Article, TaggedArticle, Topic
+
+
+class UsageFilter(admin.SimpleListFilter):
+    title = "usage"
+    parameter_name = "usage"
+
+    def lookups(self, request, model_admin):
+        return [("used", "On at least one article"), ("unused", "On no article (orphans)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "used":
+            return queryset.filter(article_count__gt=0)
+        if self.value() == "unused":
+            return queryset.filter(article_count=0)
+        return queryset
+
+
+class TopicAdmin(HistoryAdmin):
+    form = TopicAdminForm
+    list_display = ["name", "slug", "article_count", "published_count"]
+    ordering = [Lower("name")]  # "CT scan" among the c's; GROUP BY drops Meta.ordering
+    list_filter = [UsageFilter]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge", "remove_orphans"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                article_count=Count("tagged_articles", distinct=True),
+                published_count=Count(
+                    "tagged_articles",
+                    filter=Q(tagged_articles__content_object__in=Article.objects.published()),
+                    distinct=True,
+                ),
+            )
+        )
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, tag: Topic) -> int:
+        return tag.article_count
+
+    @admin.display(description="published", ordering="published_count")
+    def published_count(self, tag: Topic) -> int:
+        return tag.published_count
+
+    @admin.action(description="Merge selected tags into one…")
+    def merge(self, request: HttpRequest, queryset: QuerySet[Topic]):
+        tags = list(queryset.order_by("-article_count", "name"))
+        if len(tags) < 2:
+            self.message_user(request, "Select two or more tags to merge.", messages.WARNING)
+            return None
+        chosen = request.POST.get("merge_into")
+        target = next((t for t in tags if str(t.pk) == chosen), None)
+        if target is None:
+            return TemplateResponse(
+                request,
+                "admin/articles/topic/merge.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": "Merge tags",
+                    "tags": tags,
+                    "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                },
+            )
+        others = [t for t in tags if t.pk != target.pk]
+        moved = _merge(target, others)
+        set_comment(f"Merged {', '.join(t.name for t in others)} into {target.name}.")
+        self.message_user(
+            request,
+            f"Merged {len(others)} tag(s) into “{target.name}”; {moved} article(s) retagged.",
+            messages.SUCCESS,
+        )
+        return None
+
+    @admin.action(description="Remove selected tags that no article uses")
+    def remove_orphans(self, request: HttpRequest, queryset: QuerySet[Topic]) -> None:
+        orphans = queryset.filter(article_count=0)
+        names = sorted(t.name for t in orphans)
+        kept = queryset.count() - len(names)
+        Topic.objects.filter(pk__in=[t.pk for t in orphans]).delete()
+        self.message_user(
+            request,
+            f"Removed {len(names)} unused tag(s)"
+            + (f": {', '.join(names)}" if names else "")
+            + (f". Kept {kept} tag(s) still on articles." if kept else "."),
+            messages.SUCCESS if names else messages.WARNING,
+        )
+
+
+@transaction.atomic
+def _merge(target: Topic, others: list[Topic]) -> int:
+    """Retag every article of ``others`` with ``target``, then delete ``others``."""
+    tagged = TaggedArticle.objects.filter(tag__in=others).select_related("content_object")
+    articles = {item.content_object for item in tagged}
+    for article in articles:
+        article.tags.add(target)
+    Topic.objects.filter(pk__in=[t.pk for t in others]).delete()
+    for article in articles:
+        add_to_revision(article)  # each article's history records the retagging
+    return len(articles)

@@ -1,0 +1,149 @@
+"""The editor's whole job in a real browser: log in, write an answer with tags and audio,
+preview it, publish it, and find it on the home page and in Other Voices.
+
+Headless Chromium from Debian (/usr/bin/chromium) driven by Playwright; screenshots go to
+artifacts/ (gitignored). Skipped, with the reason, where that Chromium is not installed.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import connections
+
+from articles.models import Article
+
+from .conftest import make_article, make_department, make_doctor
+from .media_files import wav_bytes
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
+PASSWORD = "a-long-test-passphrase"
+TITLE = "Can coffee protect a fatty liver?"
+
+pytestmark = [
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason=f"no Chromium at {CHROMIUM} (apt-get install -y chromium)",
+    ),
+    # A live server runs in another thread, so its requests need committed data; the
+    # serialized rollback brings back the Editors group that the migrations made.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # between browser steps are still synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        # The test's queries ran in Playwright's context, on a connection of their own;
+        # close it, or PostgreSQL refuses to drop the test database at the end.
+        connections.close_all()
+
+
+@pytest.fixture
+def newsroom(django_user_model):
+    hepatology = make_department("Hepatology")
+    author = make_doctor("Yan Chun", hepatology)
+    colleague = make_doctor("Sun Wei", hepatology)
+    existing = make_article("Is fatty liver reversible?", colleague, tags=("fatty liver", "diet"))
+    editor = django_user_model.objects.create_user("nurse", password=PASSWORD, is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    return author, existing
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def test_editor_writes_previews_and_publishes_an_answer(browser, live_server, newsroom):
+    author, existing = newsroom
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(10_000)
+
+    # Log in.
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", "nurse")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("text=Editorial status")
+    shot(page, "01-dashboard")
+
+    # Write the answer: doctor by autocomplete, tags with suggestions, audio from a file.
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.locator("#id_title").press_sequentially(TITLE)  # keystrokes fill in the slug
+    assert page.input_value("#id_slug") == "can-coffee-protect-a-fatty-liver"
+    page.click(".field-doctor .select2-selection")
+    page.fill(".select2-search__field", "Yan")
+    page.click(".select2-results__option >> text=Yan Chun")
+    page.fill("#id_summary", "Coffee may help; it does not replace losing weight.")
+    page.fill(
+        "#id_body",
+        "Coffee *may* slow liver damage.\n\n## What helps most\n\n- losing weight\n- moving more",
+    )
+    page.wait_for_selector(".markdown-preview__body h2:text('What helps most')")
+    page.locator("#id_tags").press_sequentially("fatt")
+    page.click(".tag-autocomplete__list [role=option]:has-text('fatty liver')")
+    page.locator("#id_tags").press_sequentially("coffee")
+    assert page.input_value("#id_tags") == "fatty liver, coffee"
+    page.set_input_files(
+        "#id_audio",
+        files=[{"name": "answer.wav", "mimeType": "audio/wav", "buffer": wav_bytes(62)}],
+    )
+    shot(page, "02-change-form")
+    page.click("input[name=_continue]")
+    page.wait_for_selector("text=was added successfully")
+    article = Article.objects.get(title=TITLE)
+    assert article.state == Article.State.DRAFT
+    assert sorted(article.tags.names()) == ["coffee", "fatty liver"]
+    assert article.audio_duration.total_seconds() == 62
+    assert page.inner_text(".field-audio_length .readonly") == "1min 2sec"
+
+    # Preview it at its real address; readers get a 404 there.
+    page.click("a.viewsitelink:text('Preview')")
+    page.wait_for_url("**/articles/can-coffee-protect-a-fatty-liver/")
+    preview = page
+    assert "Preview — not published." in preview.inner_text(".editor-bar")
+    assert preview.get_attribute("meta[name=robots]", "content") == "noindex"
+    assert preview.inner_text(".answer__body h2") == "What helps most"
+    shot(preview, "03-preview")
+    reader = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    address = preview.url
+    assert reader.goto(address).status == 404
+
+    # Publish it from the article list.
+    page.goto(f"{live_server.url}/admin/articles/article/?publication=draft")
+    page.check(f"input[name=_selected_action][value='{article.pk}']")
+    page.select_option("select[name=action]", "publish")
+    page.click("button[name=index]")
+    page.wait_for_selector("text=Published 1 article(s).")
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    assert "Live since" in page.inner_text(f"tr:has-text('{TITLE}') .field-state_label")
+    shot(page, "04-changelist")
+
+    # Readers find it on the home page and in the sidebar of the related answer.
+    assert reader.goto(f"{live_server.url}/").status == 200
+    assert reader.locator(f".card__title >> text={TITLE}").is_visible()
+    shot(reader, "05-home-phone")
+    reader.goto(f"{live_server.url}{existing.get_absolute_url()}")
+    assert TITLE in reader.inner_text(".sidebar")
+    shot(reader, "06-sidebar-phone")
+    assert reader.goto(address).status == 200
+    assert reader.locator(".editor-bar").count() == 0
+    shot(reader, "07-article-phone")

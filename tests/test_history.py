@@ -1,0 +1,105 @@
+"""Every editor's save is a revision: who, when, what changed; two versions compare; restore."""
+
+import pytest
+from django.urls import reverse
+from reversion.models import Version
+
+from articles.models import Article
+
+from .conftest import add_article_data, change_article_data, form_values, make_doctor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article_with_two_versions(editor_client):
+    doctor = make_doctor("Sun Wei")
+    data = add_article_data(
+        editor_client,
+        title="Is jaundice always serious?",
+        doctor=doctor.pk,
+        body="Yellow skin needs a doctor.\n\nSee one the same day.",
+        tags="jaundice, bile duct",
+    )
+    assert editor_client.post(reverse("admin:articles_article_add"), data).status_code == 302
+    article = Article.objects.get()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_article_data(
+        editor_client,
+        article,
+        title="Is jaundice serious?",
+        body="Yellow skin always needs a doctor.\n\nSee one the same day.",
+        tags="jaundice, liver function",
+    )
+    assert editor_client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    return article
+
+
+def test_each_save_is_a_revision_with_who_when_and_what(article_with_two_versions, editor):
+    versions = list(Version.objects.get_for_object(article_with_two_versions))
+    assert len(versions) == 2
+    newest, first = versions
+    assert newest.revision.user == editor and first.revision.user == editor
+    assert newest.revision.date_created >= first.revision.date_created
+    assert newest.revision.get_comment() == "Changed Title, Body and Tags."
+    assert first.field_dict["title"] == "Is jaundice always serious?"
+
+
+def test_history_lists_versions_and_compares_two(editor_client, article_with_two_versions):
+    article = article_with_two_versions
+    history = editor_client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    assert history.status_code == 200
+    assert "Compare selected versions" in history.text
+    assert "nurse" in history.text
+    assert "Changed Title, Body and Tags." in history.text
+
+    newest, first = Version.objects.get_for_object(article)
+    compare = editor_client.get(
+        reverse("admin:articles_article_compare", args=[article.pk]),
+        {"from": newest.pk, "to": first.pk},  # either order: older is always "from"
+    )
+    assert compare.status_code == 200
+    changes = {c.label: c for c in compare.context["changes"]}
+    assert set(changes) == {"title", "body", "tags"}
+    assert str(changes["title"].diff) == "Is jaundice <del>always </del>serious?"
+    assert "skin<ins> always</ins> needs" in str(changes["body"].diff)
+    assert "<del>bile duct\n</del>jaundice\n" in str(changes["tags"].diff)
+    assert "<ins>liver function\n</ins>" in str(changes["tags"].diff)
+
+
+def test_compare_with_bad_version_ids_is_a_404(editor_client, article_with_two_versions):
+    url = reverse("admin:articles_article_compare", args=[article_with_two_versions.pk])
+    assert editor_client.get(url, {"from": "x", "to": "1"}).status_code == 404
+    assert editor_client.get(url, {"from": "999", "to": "998"}).status_code == 404
+    assert editor_client.get(url).status_code == 404
+
+
+def test_restoring_an_earlier_version_brings_back_text_and_tags(
+    editor_client, article_with_two_versions
+):
+    article = article_with_two_versions
+    first = Version.objects.get_for_object(article).last()
+    url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    form = editor_client.get(url)
+    assert form.status_code == 200
+    article.refresh_from_db()
+    assert article.title == "Is jaundice serious?"  # viewing a version changes nothing
+
+    response = editor_client.post(url, form_values(form, "article_form"))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Is jaundice always serious?"
+    assert article.body.startswith("Yellow skin needs a doctor.")
+    assert "<p>Yellow skin needs a doctor.</p>" in article.body_html
+    assert sorted(article.tags.names()) == ["bile duct", "jaundice"]
+    newest = Version.objects.get_for_object(article).first()
+    assert newest.revision.get_comment().startswith("Reverted to previous version")
+
+
+def test_doctors_departments_and_tags_keep_history_too(editor_client):
+    doctor = make_doctor("Yan Chun")
+    url = reverse("admin:articles_doctor_change", args=[doctor.pk])
+    data = form_values(editor_client.get(url), "doctor_form") | {"title": "Chief physician"}
+    assert editor_client.post(url, data).status_code == 302
+    assert Version.objects.get_for_object(doctor).count() == 1
