@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from .models import Article, ArticleSlug, Department, Doctor
-from .related import related_articles
+from .related import draft_related, related_articles
 from .search import highlight, search, snippet
 from .tags import popular_tags
 
@@ -69,7 +69,11 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "articles/article_detail.html",
         {
             "article": article,
-            "related": related_articles(article),
+            "related": (
+                draft_related(article)
+                if article.state == Article.State.DRAFT
+                else related_articles(article)
+            ),
             "editor": editor,
             "preview": preview,
         },

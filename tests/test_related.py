@@ -278,3 +278,18 @@ def test_pasted_junk_does_not_break_ranking_or_search(client, django_capture_on_
         first.save()
     assert [a.title for a in related_articles(first)] == ["Junk two?"]
     assert client.get("/search/", {"q": "ascites"}).status_code == 200
+
+
+def test_a_draft_preview_shows_the_other_voices_it_would_get(corpus, admin_client):
+    draft = make_article(
+        "Are gallstones hereditary?",
+        body="Gallstones and gallbladder colic run in families; ultrasound finds gallstones.",
+        tags=("gallstones",),
+        status=Article.Status.DRAFT,
+    )
+    response = admin_client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    related = response.context["related"]
+    assert len(related) == 5
+    assert all(corpus[r.pk] == "gallstones" for r in related)
+    assert not RelatedArticle.objects.filter(article=draft).exists()

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from ..models import Article
 from .rebuild import rebuild
-from .refresh import refresh
+from .refresh import draft_list, refresh
 from .scoring import SHOWN
 
-__all__ = ["rebuild", "refresh", "related_articles"]
+__all__ = ["draft_related", "rebuild", "refresh", "related_articles"]
 
 
 def related_articles(article: Article, limit: int = SHOWN) -> list[Article]:
@@ -33,3 +33,11 @@ def related_articles(article: Article, limit: int = SHOWN) -> list[Article]:
         .filter(appears_in__article=article)
         .order_by("appears_in__rank")[:limit]
     )
+
+
+def draft_related(article: Article, limit: int = SHOWN) -> list[Article]:
+    """A draft's Other Voices as they would be once published, computed on the fly (drafts
+    have no stored list): what an editor's preview shows."""
+    ids = draft_list(article.pk)
+    found = Article.objects.published().for_listing().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found][:limit]

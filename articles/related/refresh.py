@@ -49,8 +49,9 @@ def _forget(article_id: int) -> None:
     RelatedArticle.objects.filter(related_id=article_id).delete()
 
 
-def _vector(article_id: int, n: int) -> dict[int, tuple[str, float]]:
-    """The article's current vector, {term id: (kind, weight)}, terms created as needed."""
+def _vector(article_id: int, n: int, *, create: bool = True) -> dict[int, tuple[str, float]]:
+    """The article's current vector, {term id: (kind, weight)}: new terms are created, or
+    (``create=False``, for a read-only preview) left out."""
     title, summary, body = Article.objects.values_list("title", "summary", "body").get(
         pk=article_id
     )
@@ -65,8 +66,8 @@ def _vector(article_id: int, n: int) -> dict[int, tuple[str, float]]:
     for kind, texts in ((Term.Kind.WORD, list(counts)), (Term.Kind.TAG, tag_ids)):
         known = {t.text: t for t in Term.objects.filter(kind=kind, text__in=texts)}
         new = [Term(kind=kind, text=text, df=1) for text in texts if text not in known]
-        Term.objects.bulk_create(new, ignore_conflicts=True)
-        if new:
+        if new and create:
+            Term.objects.bulk_create(new, ignore_conflicts=True)
             known = {t.text: t for t in Term.objects.filter(kind=kind, text__in=texts)}
         found = [known[text] for text in texts if text in known]
         df = np.array([t.df for t in found])
@@ -92,26 +93,7 @@ def _refresh_one(article_id: int) -> None:
         for term, (_, weight) in vector.items()
     )
 
-    def weighted(kind: str, factor: float) -> Sum:
-        whens = [
-            When(term_id=term, then=Value(weight * factor))
-            for term, (k, weight) in vector.items()
-            if k == kind
-        ]
-        if not whens:
-            return Sum(Value(0.0))
-        return Sum(F("weight") * Case(*whens, default=Value(0.0), output_field=FloatField()))
-
-    matches = (
-        ArticleTerm.objects.filter(term_id__in=list(vector))
-        .exclude(article_id=article_id)
-        .values("article_id")
-        .annotate(text=weighted(Term.Kind.WORD, W_TEXT), tags=weighted(Term.Kind.TAG, W_TAGS))
-        .annotate(total=F("text") + F("tags"))
-        .filter(total__gt=0)
-        .order_by("-total", "article_id")[:CANDIDATES]
-    )
-    similar = {m["article_id"]: (m["text"], m["tags"]) for m in matches}
+    similar = _similar(article_id, vector)
 
     # Lists this article is in, or should now be in: its candidates' lists (similarity is
     # symmetric), plus every list that shows it today.
@@ -168,3 +150,44 @@ def _refresh_one(article_id: int) -> None:
 
 def _key(entries: list[Entry] | list[RelatedArticle]) -> list[tuple]:
     return [(e.related_id, e.rank, e.is_pick, round(e.score, 9)) for e in entries]
+
+
+def _similar(article_id: int, vector: dict[int, tuple[str, float]]) -> dict[int, tuple]:
+    """The best-matching ranked articles, {id: (text score, tag score)}, from the postings."""
+
+    def weighted(kind: str, factor: float) -> Sum:
+        whens = [
+            When(term_id=term, then=Value(weight * factor))
+            for term, (k, weight) in vector.items()
+            if k == kind
+        ]
+        if not whens:
+            return Sum(Value(0.0))
+        return Sum(F("weight") * Case(*whens, default=Value(0.0), output_field=FloatField()))
+
+    matches = (
+        ArticleTerm.objects.filter(term_id__in=list(vector))
+        .exclude(article_id=article_id)
+        .values("article_id")
+        .annotate(text=weighted(Term.Kind.WORD, W_TEXT), tags=weighted(Term.Kind.TAG, W_TAGS))
+        .annotate(total=F("text") + F("tags"))
+        .filter(total__gt=0)
+        .order_by("-total", "article_id")[:CANDIDATES]
+    )
+    return {m["article_id"]: (m["text"], m["tags"]) for m in matches}
+
+
+def draft_list(article_id: int) -> list[int]:
+    """What a draft's Other Voices would be if it were published now, without storing
+    anything: for an editor's preview."""
+    vector = _vector(article_id, Article.objects.rankable().count(), create=False)
+    similar = _similar(article_id, vector)
+    picks, excluded = picks_and_exclusions([article_id])
+    infos = infos_of({article_id, *similar, *picks.get(article_id, [])})
+    entries = rank_list(
+        infos[article_id],
+        [infos[p] for p in picks.get(article_id, []) if p in infos],
+        excluded.get(article_id, set()),
+        [Candidate(infos[pk], t, g) for pk, (t, g) in similar.items() if pk in infos],
+    )
+    return [e.related_id for e in entries]
