@@ -171,7 +171,14 @@ class ReferenceInline(admin.TabularInline):
 class ArticleAdmin(HistoryAdmin):
     form = ArticleAdminForm
     # Status right after the title, so it stays in view on a phone.
-    list_display = ["title", "state_label", "doctor", "department", "next_review_due"]
+    list_display = [
+        "title",
+        "state_label",
+        "doctor",
+        "department",
+        "updated_at",
+        "next_review_due",
+    ]
     list_filter = [PublicationFilter, ReviewFilter, "doctor__department", "doctor", "tags"]
     list_select_related = ["doctor__department"]
     search_fields = ["title", "summary", "body", "doctor__name"]

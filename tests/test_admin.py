@@ -33,6 +33,9 @@ def test_article_changelist_shows_doctor_department_status_and_filters(staff_cli
     response = staff_client.get(reverse("admin:articles_article_changelist"))
     assert "Hepatobiliary Surgery" in response.text
     assert "Liu Wu Cai" in response.text
+    for column in ["title", "state_label", "doctor", "department", "updated_at"]:
+        assert f"column-{column}" in response.text
+    assert "Dec. 21, 2024" in response.text
     for filter_title in [
         "By publication",
         "By clinical review",
