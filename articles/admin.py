@@ -9,13 +9,12 @@ from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
-from reversion import set_comment
 from taggit.models import Tag
 
 from .duplicates import similar_questions
 from .durations import humanize
 from .forms import ArticleAdminForm, DoctorAdminForm
-from .history import HistoryAdmin
+from .history import HistoryAdmin, revision_of_one
 from .models import (
     Article,
     Department,
@@ -298,18 +297,21 @@ class ArticleAdmin(HistoryAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description="Publish selected articles (a future date keeps them scheduled)")
+    @admin.action(
+        description="Publish selected articles (a future date keeps them scheduled)",
+        permissions=["change"],
+    )
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         now = timezone.now()
         done = []
         for article in queryset.drafts().select_related("doctor"):
             article.status = Article.Status.PUBLISHED
             article.published_at = article.published_at or now
-            article.save(update_fields=["status", "published_at"])
+            with revision_of_one(request, "Published with the bulk action."):
+                article.save(update_fields=["status", "published_at"])
             self.log_change(request, article, "Published.")
             done.append(article)
         scheduled = [a for a in done if a.state == Article.State.SCHEDULED]
-        set_comment(f"Published {len(done)} with the bulk action.")
         if not done:
             self.message_user(
                 request,
@@ -320,15 +322,15 @@ class ArticleAdmin(HistoryAdmin):
         later = f" {len(scheduled)} of them go live at their later date." if scheduled else ""
         self.message_user(request, f"Published {len(done)} article(s).{later}", messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected articles (back to draft)")
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         done = 0
-        for article in queryset.filter(status=Article.Status.PUBLISHED):
+        for article in queryset.rankable():
             article.status = Article.Status.DRAFT
-            article.save(update_fields=["status"])
+            with revision_of_one(request, "Unpublished with the bulk action."):
+                article.save(update_fields=["status"])
             self.log_change(request, article, "Unpublished.")
             done += 1
-        set_comment(f"Unpublished {done} with the bulk action.")
         self.message_user(
             request,
             f"Unpublished {done} article(s); readers no longer see them."

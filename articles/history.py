@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import reversion
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -117,10 +120,26 @@ def changes_between(old: Version, new: Version) -> list[Change]:
     return changes
 
 
+@contextmanager
+def revision_of_one(request: HttpRequest, comment: str) -> Iterator[None]:
+    """A revision for one row. Bulk actions make one per row: restoring a revision restores
+    every row it holds, so a shared one would undo other articles' later edits."""
+    with reversion.create_revision():
+        reversion.set_user(request.user)
+        reversion.set_comment(comment)
+        yield
+
+
 class HistoryAdmin(VersionAdmin):
     """reversion's history (who, when, what) with a compare step and restore."""
 
     object_history_template = "admin/history_with_compare.html"
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        """reversion's list, minus its one revision around every bulk action (see
+        ``revision_of_one``)."""
+        context = {"has_change_permission": self.has_change_permission(request)}
+        return super(VersionAdmin, self).changelist_view(request, context | (extra_context or {}))
 
     def get_urls(self):
         opts = self.model._meta

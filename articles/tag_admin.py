@@ -7,10 +7,10 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from reversion import add_to_revision, set_comment
+from reversion import add_to_revision
 
 from .forms import TopicAdminForm
-from .history import HistoryAdmin
+from .history import HistoryAdmin, revision_of_one
 from .models import Article, TaggedArticle, Topic
 
 
@@ -60,7 +60,7 @@ class TopicAdmin(HistoryAdmin):
     def published_count(self, tag: Topic) -> int:
         return tag.published_count
 
-    @admin.action(description="Merge selected tags into one…")
+    @admin.action(description="Merge selected tags into one…", permissions=["change"])
     def merge(self, request: HttpRequest, queryset: QuerySet[Topic]):
         tags = list(queryset.order_by("-article_count", "name"))
         if len(tags) < 2:
@@ -82,8 +82,12 @@ class TopicAdmin(HistoryAdmin):
                 },
             )
         others = [t for t in tags if t.pk != target.pk]
-        moved = _merge(target, others)
-        set_comment(f"Merged {', '.join(t.name for t in others)} into {target.name}.")
+        moved = _merge(
+            target,
+            others,
+            request,
+            f"Merged {', '.join(t.name for t in others)} into {target.name}.",
+        )
         self.message_user(
             request,
             f"Merged {len(others)} tag(s) into “{target.name}”; {moved} article(s) retagged.",
@@ -91,7 +95,7 @@ class TopicAdmin(HistoryAdmin):
         )
         return None
 
-    @admin.action(description="Remove selected tags that no article uses")
+    @admin.action(description="Remove selected tags that no article uses", permissions=["delete"])
     def remove_orphans(self, request: HttpRequest, queryset: QuerySet[Topic]) -> None:
         orphans = queryset.filter(article_count=0)
         names = sorted(t.name for t in orphans)
@@ -107,13 +111,15 @@ class TopicAdmin(HistoryAdmin):
 
 
 @transaction.atomic
-def _merge(target: Topic, others: list[Topic]) -> int:
-    """Retag every article of ``others`` with ``target``, then delete ``others``."""
+def _merge(target: Topic, others: list[Topic], request: HttpRequest, comment: str) -> int:
+    """Retag every article of ``others`` with ``target``, then delete ``others``; each
+    article's history records its retagging in a revision of its own."""
     tagged = TaggedArticle.objects.filter(tag__in=others).select_related("content_object")
     articles = {item.content_object for item in tagged}
     for article in articles:
         article.tags.add(target)
     Topic.objects.filter(pk__in=[t.pk for t in others]).delete()
     for article in articles:
-        add_to_revision(article)  # each article's history records the retagging
+        with revision_of_one(request, comment):
+            add_to_revision(article)
     return len(articles)

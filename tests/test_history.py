@@ -1,12 +1,19 @@
 """Every editor's save is a revision: who, when, what changed; two versions compare; restore."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article
 
-from .conftest import add_article_data, change_article_data, form_values, make_doctor
+from .conftest import (
+    add_article_data,
+    change_article_data,
+    form_values,
+    make_article,
+    make_doctor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +110,51 @@ def test_doctors_departments_and_tags_keep_history_too(editor_client):
     data = form_values(editor_client.get(url), "doctor_form") | {"title": "Chief physician"}
     assert editor_client.post(url, data).status_code == 302
     assert Version.objects.get_for_object(doctor).count() == 1
+
+
+def test_restoring_after_a_bulk_action_restores_only_that_article(editor_client):
+    first = make_article("First?", status=Article.Status.DRAFT, body="First text.")
+    second = make_article("Second?", status=Article.Status.DRAFT, body="Second text.")
+    changelist = reverse("admin:articles_article_changelist")
+    response = editor_client.post(
+        changelist, {"action": "publish", "_selected_action": [first.pk, second.pk]}
+    )
+    assert response.status_code == 302
+    assert Version.objects.get_for_object(first).count() == 1
+    assert Version.objects.get_for_object(second).count() == 1
+    assert (
+        Version.objects.get_for_object(first).get().revision
+        != Version.objects.get_for_object(second).get().revision
+    )
+
+    url = reverse("admin:articles_article_change", args=[second.pk])
+    data = change_article_data(editor_client, second, body="Second text, edited later.")
+    assert editor_client.post(url, data).status_code == 302
+
+    version = Version.objects.get_for_object(first).get()
+    url = reverse("admin:articles_article_revision", args=[first.pk, version.pk])
+    form = editor_client.get(url)
+    assert editor_client.post(url, form_values(form, "article_form")).status_code == 302
+    second.refresh_from_db()
+    assert second.body == "Second text, edited later."
+
+
+def test_view_only_staff_cannot_run_bulk_actions(client, django_user_model):
+    viewer = django_user_model.objects.create_user("viewer", is_staff=True)
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_article", "view_topic"])
+    )
+    client.force_login(viewer)
+    article = make_article("Live?")
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "unpublish", "_selected_action": [article.pk]},
+    )
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert response.status_code in {200, 302, 403}
+    page = client.get(reverse("admin:articles_article_changelist"))
+    assert 'value="unpublish"' not in page.text
+    topics = client.get(reverse("admin:articles_topic_changelist"))
+    assert 'value="merge"' not in topics.text
+    assert 'value="remove_orphans"' not in topics.text
