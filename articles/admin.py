@@ -150,6 +150,10 @@ class RelatedArticleInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Rebuilt on every edit: a form holding these rows would be stale at once.
+        return False
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[RelatedArticle]:
         return super().get_queryset(request).select_related("related")
 

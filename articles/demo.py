@@ -149,6 +149,8 @@ def remove() -> None:
         f"DELETE FROM articles_articleterm WHERE article_id IN {demo}",
         f"DELETE FROM articles_taggedarticle WHERE content_object_id IN {demo}",
         f"DELETE FROM articles_relatedpick WHERE article_id IN {demo} OR related_id IN {demo}",
+        f"DELETE FROM articles_reference WHERE article_id IN {demo}",
+        f"DELETE FROM articles_articleslug WHERE article_id IN {demo}",
         f"DELETE FROM articles_relatedexclusion WHERE article_id IN {demo} "
         f"OR excluded_id IN {demo}",
         f"DELETE FROM articles_article WHERE slug LIKE '{PREFIX}%%'",

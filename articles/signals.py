@@ -8,11 +8,20 @@ Raw saves (``loaddata``) do nothing: rebuild the indexes after loading fixtures.
 import threading
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
+from taggit.models import Tag
 
 from . import related, search
-from .models import Article, Department, Doctor, RelatedExclusion, RelatedPick, TaggedArticle
+from .models import (
+    Article,
+    Department,
+    Doctor,
+    RelatedExclusion,
+    RelatedPick,
+    TaggedArticle,
+    Topic,
+)
 
 
 class _Pending(threading.local):
@@ -58,16 +67,53 @@ def _editor_choice_changed(sender, instance, raw: bool = False, **kwargs) -> Non
         article_changed(instance.article_id)
 
 
+def _changed(instance, fields: list[str]) -> bool:
+    """Whether a save changes any of ``fields`` (a new row changes them all)."""
+    if instance.pk is None:
+        return True
+    before = type(instance).objects.filter(pk=instance.pk).values(*fields).first()
+    return before is None or any(before[f] != getattr(instance, f) for f in fields)
+
+
+# A doctor's name is searchable and their department is a ranking boost; a department's and a
+# tag's names are searchable. Other fields (a bio, a description) change no index, so saving
+# them costs nothing, however many articles there are.
+@receiver(pre_save, sender=Doctor)
+@receiver(pre_save, sender=Department)
+@receiver(pre_save, sender=Tag)
+@receiver(pre_save, sender=Topic)
+def _note_indexed_fields(sender, instance, raw: bool = False, **kwargs) -> None:
+    fields = ["name", "department_id"] if sender is Doctor else ["name"]
+    instance._reindex = not raw and _changed(instance, fields)
+
+
 @receiver(post_save, sender=Doctor)
-def _doctor_saved(sender, instance: Doctor, raw: bool = False, **kwargs) -> None:
-    # The doctor's name is searchable and their department is a ranking boost.
-    if not raw:
+def _doctor_saved(sender, instance: Doctor, **kwargs) -> None:
+    if getattr(instance, "_reindex", False):
         article_changed(*instance.articles.values_list("pk", flat=True))
 
 
 @receiver(post_save, sender=Department)
-def _department_saved(sender, instance: Department, raw: bool = False, **kwargs) -> None:
-    if not raw:
+def _department_saved(sender, instance: Department, **kwargs) -> None:
+    if getattr(instance, "_reindex", False):
         article_changed(
             *Article.objects.filter(doctor__department=instance).values_list("pk", flat=True)
         )
+
+
+@receiver(post_save, sender=Tag)
+@receiver(post_save, sender=Topic)
+def _tag_saved(sender, instance: Tag, **kwargs) -> None:
+    if getattr(instance, "_reindex", False):
+        article_changed(*_tagged(instance))
+
+
+@receiver(pre_delete, sender=Tag)
+@receiver(pre_delete, sender=Topic)
+def _tag_deleted(sender, instance: Tag, **kwargs) -> None:
+    # Before the cascade takes the tag off its articles, while they can still be found.
+    article_changed(*_tagged(instance))
+
+
+def _tagged(tag: Tag) -> list[int]:
+    return list(TaggedArticle.objects.filter(tag=tag).values_list("content_object_id", flat=True))

@@ -1,17 +1,35 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
 
+
+class UnicodeSlugConverter:
+    """Letters of any script, digits, "-" and "_": what slugify(allow_unicode=True) makes.
+
+    Django's <slug:> is ASCII-only (刘武才 would not match) and <str:> lets control characters,
+    such as a NUL byte PostgreSQL cannot even compare, reach the query.
+    """
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
+
 app_name = "articles"
 
-# <str:slug>, not <slug:slug>: slugs may be Unicode (刘武才), which <slug:> does not match.
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search_results, name="search"),
     path("articles/", views.article_list, name="article_list"),
-    path("articles/<str:slug>/", views.article_detail, name="article_detail"),
+    path("articles/<uslug:slug>/", views.article_detail, name="article_detail"),
     path("departments/", views.department_list, name="department_list"),
-    path("departments/<str:slug>/", views.department_detail, name="department_detail"),
-    path("doctors/<str:slug>/", views.doctor_detail, name="doctor_detail"),
-    path("tags/<str:slug>/", views.tag_detail, name="tag_detail"),
+    path("departments/<uslug:slug>/", views.department_detail, name="department_detail"),
+    path("doctors/<uslug:slug>/", views.doctor_detail, name="doctor_detail"),
+    path("tags/<uslug:slug>/", views.tag_detail, name="tag_detail"),
 ]

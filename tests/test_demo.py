@@ -59,3 +59,12 @@ def test_refuses_a_database_with_real_content_unless_forced(site_content):
 def test_rejects_a_nonsense_count(db):
     with pytest.raises(CommandError, match="at least 1"):
         seed(articles=0)
+
+
+def test_reseeding_after_an_editor_saved_a_demo_article(db):
+    seed(articles=20, seed=2, no_index=True)
+    article = Article.objects.first()
+    article.title += " (edited)"
+    article.save()  # records its address in ArticleSlug
+    seed(articles=20, seed=2, no_index=True)
+    assert Article.objects.count() == 20

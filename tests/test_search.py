@@ -9,7 +9,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.models import Article
+from articles.models import Article, Topic
 
 from .conftest import make_article, make_department, make_doctor, rebuild_indexes
 
@@ -251,3 +251,36 @@ def test_fuzzed_queries_never_fail(client, library, q, page):
     params = {"q": q} if page is None else {"q": q, "page": page}
     response = client.get(URL, params)
     assert response.status_code == 200
+
+
+def test_renaming_or_deleting_a_tag_updates_the_index(
+    client, library, django_capture_on_commit_callbacks
+):
+    tag = Topic.objects.get(name="gallstones")
+    with django_capture_on_commit_callbacks(execute=True):
+        tag.name = "biliary stones"
+        tag.save()
+    assert titles(client, "biliary") == ["Can gallstones cause liver pain?"]
+    with django_capture_on_commit_callbacks(execute=True):
+        Topic.objects.get(name="biliary stones").delete()
+    assert titles(client, "biliary") == []
+
+
+def test_editing_a_doctors_bio_reindexes_nothing(library, django_capture_on_commit_callbacks):
+    doctor = Article.objects.get(title="Can gallstones cause liver pain?").doctor
+    with django_capture_on_commit_callbacks() as callbacks:
+        doctor.bio = "Twenty years of hepatobiliary surgery."
+        doctor.save()
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        doctor.name = "Liu Wucai"
+        doctor.save()
+    assert callbacks
+
+
+def test_snippets_show_text_not_markdown(client):
+    make_article("Is ascites serious?", body="**Ascites** is fluid.\n\n## When to worry\n\nSoon.")
+    rebuild_indexes()
+    html = client.get(URL, {"q": "ascites"}).text
+    assert "<mark>Ascites</mark> is fluid." in html
+    assert "**" not in html and "##" not in html

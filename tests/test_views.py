@@ -301,3 +301,21 @@ def test_each_page_runs_a_fixed_number_of_queries(
         "search_empty": reverse("articles:search") + "?q=nothing-like-this",
     }[page]
     _budget(client, django_assert_max_num_queries, url, budget)
+
+
+@pytest.mark.parametrize(
+    "url", ["/articles/%00/", "/tags/a%00b/", "/doctors/%01/", "/departments/x%0A/"]
+)
+def test_control_characters_in_a_slug_are_404_on_every_database(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_departments_and_doctors_are_listed_by_name(client):
+    zoology = make_department("Zoology")
+    make_department("Anatomy")
+    make_doctor("Zhou", zoology)
+    make_doctor("Ahn", zoology)
+    home = client.get(reverse("articles:home"))
+    assert [d.name for d in home.context["departments"]] == ["Anatomy", "Zoology"]
+    page = client.get(zoology.get_absolute_url())
+    assert [d.name for d in page.context["doctors"]] == ["Ahn", "Zhou"]

@@ -33,7 +33,7 @@ class DepartmentQuerySet(SlugQuerySet):
                 "doctors__articles",
                 filter=Q(doctors__articles__in=Article.objects.published()),
             )
-        )
+        ).order_by("name")  # GROUP BY drops Meta.ordering
 
     def with_editorial_counts(self) -> DepartmentQuerySet:
         """Counts for editors: every doctor and every article, drafts included."""
@@ -73,7 +73,7 @@ class DoctorQuerySet(SlugQuerySet):
     def with_article_counts(self) -> DoctorQuerySet:
         return self.annotate(
             article_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
-        )
+        ).order_by("name")  # GROUP BY drops Meta.ordering
 
     def with_editorial_counts(self) -> DoctorQuerySet:
         return self.annotate(article_count=Count("articles"))

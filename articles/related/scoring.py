@@ -19,7 +19,6 @@ STORED = 10  # entries kept per article, so a list stays full when one is unpubl
 PER_DOCTOR = 2
 MAX_TERMS = 24  # strongest terms kept per article vector
 CANDIDATES = 60  # best text+tag matches considered before boosts and diversity
-CHUNK = 256  # rows of the similarity matrix computed at once during a rebuild
 
 
 def max_df(n: int) -> int:
