@@ -7,6 +7,7 @@ from taggit.forms import TagWidget
 from .media import audio_duration, process_photo
 from .models import Article, Doctor, Topic
 from .reviews import next_review_due
+from .tags import has_address
 
 AUDIO_ACCEPT = "audio/mpeg,audio/mp4,audio/x-m4a,audio/ogg,audio/wav,.mp3,.m4a,.ogg,.wav"
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
@@ -49,6 +50,15 @@ class ArticleAdminForm(forms.ModelForm):
                 "The web address, /articles/this-slug/. Leave empty to make one from the "
                 "title. Changing it later keeps the old address working: it redirects here."
             )
+
+    def clean_tags(self):
+        tags = self.cleaned_data["tags"]
+        if blank := [name for name in tags if not has_address(name)]:
+            raise forms.ValidationError(
+                f"“{blank[0]}” has no letter or digit to name the topic's page after; "
+                "use words, e.g. “liver cancer”."
+            )
+        return tags
 
     def clean_audio(self):
         audio = self.cleaned_data.get("audio")
@@ -109,6 +119,10 @@ class TopicAdminForm(forms.ModelForm):
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
+        if not has_address(name):
+            raise forms.ValidationError(
+                "A tag needs a letter or digit to name its page after; use words."
+            )
         twin = Topic.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
         if twin:
             raise forms.ValidationError(

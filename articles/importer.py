@@ -74,8 +74,13 @@ def _save(
         report.add(kind, UNCHANGED, str(obj))
 
 
-def _get(model, slug: str):
-    return model.objects.filter(slug=slug).first() or model(slug=slug)
+def _get(model, slug: str, **also):
+    """The row with this slug, else the one matching ``also`` (an editor may have changed
+    the slug since), else a new row with this slug."""
+    found = model.objects.filter(slug=slug).first()
+    if found is None and also:
+        found = model.objects.filter(**also).order_by("pk").first()
+    return found or model(slug=slug)
 
 
 class _Importer:
@@ -93,7 +98,7 @@ class _Importer:
         slug = slug_for(name, "department")
 
         def build() -> Department:
-            department = _get(Department, slug)
+            department = _get(Department, slug, name=name)
             _save(self.report, "department", department, {"name": name}, where)
             return department
 
@@ -104,7 +109,7 @@ class _Importer:
         department = self.department(department_name, where)
 
         def build() -> Doctor:
-            doctor = _get(Doctor, slug)
+            doctor = _get(Doctor, slug, name=name, department=department)
             values = {"name": name, "department_id": department.pk}
             _save(self.report, "doctor", doctor, values, where)
             return doctor
@@ -118,7 +123,7 @@ class _Importer:
         published_on = page.main.updated_on
 
         def build() -> Article:
-            article = _get(Article, slug)
+            article = _get(Article, slug, slugs__slug=slug)
             values = {
                 "title": item.title,
                 "doctor_id": doctor.pk,

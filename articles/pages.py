@@ -123,13 +123,14 @@ def _byline(lines: _Lines) -> tuple[str, str, int]:
     return match["name"].strip(), department, number
 
 
-def _body(lines: _Lines, stop: set[str], what: str) -> str:
-    """Paragraphs up to a line in ``stop`` (or a byline), joined by blank lines."""
+def _body(lines: _Lines, stop: set[str], what: str, *, until_byline: bool = False) -> str:
+    """Paragraphs up to a line in ``stop`` (or, ``until_byline``, a "Written by" line, which
+    starts the next Other Voices answer), joined by blank lines."""
     paragraphs, current = [], []
     start = lines.i + 1
     while lines.i < len(lines.lines):
         line = lines.lines[lines.i]
-        if line in stop or WRITTEN_BY.match(line):
+        if line in stop or (until_byline and WRITTEN_BY.match(line)):
             break
         if line:
             current.append(line)
@@ -188,5 +189,5 @@ def _voice(lines: _Lines) -> PageArticle:
     title, title_line = lines.expect("the title of an Other Voices answer")
     if WRITTEN_BY.match(title) or title in IMAGE_CAPTIONS:
         raise lines.error(f"expected the answer's title, found {title[:60]!r}", title_line)
-    body = _body(lines, IMAGE_CAPTIONS, f"the answer {title!r}")
+    body = _body(lines, IMAGE_CAPTIONS, f"the answer {title!r}", until_byline=True)
     return PageArticle(title, doctor, department, body, byline_number, audio_duration=duration)

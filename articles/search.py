@@ -120,7 +120,11 @@ def _phrases(text: str) -> Iterable[Phrase]:
 
 
 def _cjk_terms(*texts: str) -> str:
-    return " ".join(b for text in texts for run in CJK_ANYWHERE.findall(text) for b in bigrams(run))
+    """Each CJK run's bigrams (in order, so phrases of them match), then its single
+    characters, so that a one-character query such as 肝 ("liver") is found too."""
+    runs = [run for text in texts for run in CJK_ANYWHERE.findall(text)]
+    pairs = [pair for run in runs for pair in bigrams(run)]
+    return " ".join(pairs + [char for run in runs if len(run) > 1 for char in run])
 
 
 def _documents(ids: Iterable[int] | None) -> Iterable[tuple]:

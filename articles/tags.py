@@ -1,6 +1,7 @@
 """Tag queries for readers: only tags that lead to published articles count."""
 
 from django.db.models import Count, QuerySet
+from django.utils.text import slugify
 from taggit.models import Tag
 
 from .models import Article
@@ -16,6 +17,11 @@ def popular_tags(limit: int = 15) -> QuerySet[Tag]:
         .annotate(article_count=Count("tagged_articles"))
         .order_by("-article_count", "name")[:limit]
     )
+
+
+def has_address(name: str) -> bool:
+    """A tag needs a letter or digit to make its page's web address from ("???" has none)."""
+    return bool(slugify(name, allow_unicode=True))
 
 
 def parse_tag_input(text: str) -> list[str]:

@@ -264,3 +264,32 @@ def test_export_does_not_depend_on_insertion_order(tmp_path):
     one = (tmp_path / "one" / "content.json").read_text()
     two = (tmp_path / "two" / "content.json").read_text()
     assert one == two
+
+
+def test_a_paragraph_starting_with_written_by_stays_in_the_main_answer(tmp_path):
+    page = GOOD_PAGE.replace(
+        "Hepatitis B can be controlled with antiviral drugs.",
+        "Hepatitis B can be controlled with antiviral drugs.\n\n"
+        "Written by patients in forums, stories of cures are not reliable.",
+    )
+    run("import_pages", str(write(tmp_path, page)))
+    main = Article.objects.get(slug="can-hepatitis-b-be-cured")
+    assert main.body.endswith("stories of cures are not reliable.")
+    assert main.picks.count() == 1
+
+
+def test_reimport_finds_rows_whose_slug_an_editor_changed(tmp_path):
+    path = write(tmp_path, GOOD_PAGE)
+    run("import_pages", str(path))
+    article = Article.objects.get(slug="can-hepatitis-b-be-cured")
+    article.slug = "hepatitis-b-cure"
+    article.save()
+    Department.objects.filter(name="Oncology").update(slug="cancer-medicine")
+    Doctor.objects.filter(name="Sun Wei").update(slug="dr-sun-wei")
+
+    output = run("import_pages", str(path))
+    assert "articles      0 created" in output
+    assert "departments   0 created" in output
+    assert "doctors       0 created" in output
+    assert Article.objects.filter(title="Can hepatitis B be cured?").count() == 1
+    assert Article.objects.get(title="Can hepatitis B be cured?").slug == "hepatitis-b-cure"

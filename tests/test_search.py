@@ -88,6 +88,9 @@ def test_finds_chinese_words_inside_sentences(client, library):
     assert titles(client, "肝癌") == ["肝硬化会变成肝癌吗？"]
     assert titles(client, "复查") == ["肝硬化会变成肝癌吗？"]
     assert titles(client, "刘武才") == ["肝硬化会变成肝癌吗？"]
+    assert titles(client, "肝") == ["肝硬化会变成肝癌吗？"]  # one character
+    assert titles(client, "化会") == ["肝硬化会变成肝癌吗？"]
+    assert titles(client, "癌肝") == []
 
 
 def test_all_words_must_match_unless_or(client, library):

@@ -123,3 +123,16 @@ def test_tags_with_spaces_survive_an_unchanged_save(staff_client):
     url = reverse("admin:articles_article_change", args=[article.pk])
     assert staff_client.post(url, change_article_data(staff_client, article)).status_code == 302
     assert sorted(article.tags.names()) == ["CT scan", "liver cancer"]
+
+
+def test_a_tag_without_letters_or_digits_is_a_form_error(editor_client):
+    data = add_article_data(
+        editor_client, title="Punctuation?", doctor=make_doctor().pk, tags="???, ok"
+    )
+    response = editor_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    assert "has no letter or digit" in response.text
+    assert not Topic.objects.filter(name="???").exists()
+    response = editor_client.post(reverse("admin:articles_topic_add"), {"name": "—", "slug": ""})
+    assert response.status_code == 200
+    assert "needs a letter or digit" in response.text
