@@ -6,4 +6,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        # The editors' admin registers its models; the indexing layer connects its receivers.
+        from .editorial import admin, tag_admin  # noqa: F401
+        from .indexing import signals  # noqa: F401

@@ -5,7 +5,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from articles.duplicates import similar_questions
+from articles.editorial.duplicates import similar_questions
 from articles.models import Article
 
 from .conftest import add_article_data, change_article_data, make_article, make_doctor

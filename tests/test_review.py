@@ -7,8 +7,8 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from articles.editorial.reviews import add_months, next_review_due
 from articles.models import Article
-from articles.reviews import add_months, next_review_due
 
 from .conftest import change_article_data, make_article, make_doctor
 

@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from ..reviews import DUE_SOON, next_review_due
+from ..editorial.reviews import DUE_SOON, next_review_due
 from ..richtext import render_markdown
 from ..slugs import unique_slug
 

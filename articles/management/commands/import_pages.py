@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from articles.importer import CREATED, UNCHANGED, UPDATED, import_pages
-from articles.pages import Page, PageError, parse_page
+from articles.ingest.importer import CREATED, UNCHANGED, UPDATED, import_pages
+from articles.ingest.pages import Page, PageError, parse_page
 
 MODELS = ["department", "doctor", "article", "related pick"]
 

@@ -3,7 +3,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from articles import demo
+from articles.ingest import demo
 
 
 class Command(BaseCommand):

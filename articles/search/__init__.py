@@ -26,9 +26,9 @@ from django.db.models import F
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .bulk import insert
-from .models import Article, SearchDocument
-from .text import CJK, TOKEN, bigrams, is_cjk, stem, terms
+from ..bulk import insert
+from ..models import Article, SearchDocument
+from ..text import CJK, TOKEN, bigrams, is_cjk, stem, terms
 
 CAP = 2000
 MAX_QUERY = 300  # characters of a query that are read

@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from .models import Article
+from ..models import Article
 
 # A pair of titles at or above this cosine similarity reads as the same question.
 THRESHOLD = 0.6

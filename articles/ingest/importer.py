@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Article, Department, Doctor, RelatedPick
+from ..models import Article, Department, Doctor, RelatedPick
 from .pages import Page, PageArticle, PageError
 from .topics import topics_for
 

@@ -12,8 +12,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from taggit.models import Tag
 
-from . import related, search
-from .models import (
+from .. import related, search
+from ..models import (
     Article,
     Department,
     Doctor,

@@ -8,10 +8,11 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from reversion import add_to_revision
+from taggit.models import Tag
 
+from ..models import Article, TaggedArticle, Topic
 from .forms import TopicAdminForm
 from .history import HistoryAdmin, revision_of_one
-from .models import Article, TaggedArticle, Topic
 
 
 class UsageFilter(admin.SimpleListFilter):
@@ -29,6 +30,7 @@ class UsageFilter(admin.SimpleListFilter):
         return queryset
 
 
+@admin.register(Topic)
 class TopicAdmin(HistoryAdmin):
     form = TopicAdminForm
     list_display = ["name", "slug", "article_count", "published_count"]
@@ -108,6 +110,10 @@ class TopicAdmin(HistoryAdmin):
             + (f". Kept {kept} tag(s) still on articles." if kept else "."),
             messages.SUCCESS if names else messages.WARNING,
         )
+
+
+# taggit registers its own tag admin; editors get this one, under Content.
+admin.site.unregister(Tag)
 
 
 @transaction.atomic

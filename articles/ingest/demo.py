@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection, transaction
 from taggit.models import Tag
 
-from .bulk import insert
-from .models import Article, Department, Doctor
-from .richtext import render_markdown
+from ..bulk import insert
+from ..models import Article, Department, Doctor
+from ..richtext import render_markdown
 
 PREFIX = "demo-"
 SCHEDULED = datetime(2100, 1, 1, tzinfo=UTC)

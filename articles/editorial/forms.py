@@ -4,10 +4,10 @@ from django import forms
 from django.utils import timezone
 from taggit.forms import TagWidget
 
+from ..models import Article, Doctor, Topic
+from ..tags import has_address
 from .media import audio_duration, process_photo
-from .models import Article, Doctor, Topic
 from .reviews import next_review_due
-from .tags import has_address
 
 AUDIO_ACCEPT = "audio/mpeg,audio/mp4,audio/x-m4a,audio/ogg,audio/wav,.mp3,.m4a,.ogg,.wav"
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"

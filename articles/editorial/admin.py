@@ -9,13 +9,9 @@ from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
-from taggit.models import Tag
 
-from .duplicates import similar_questions
-from .durations import humanize
-from .forms import ArticleAdminForm, DoctorAdminForm
-from .history import HistoryAdmin, revision_of_one
-from .models import (
+from ..durations import humanize
+from ..models import (
     Article,
     Department,
     Doctor,
@@ -25,9 +21,11 @@ from .models import (
     RelatedPick,
     Topic,
 )
+from ..richtext import render_markdown
+from .duplicates import similar_questions
+from .forms import ArticleAdminForm, DoctorAdminForm
+from .history import HistoryAdmin, revision_of_one
 from .reviews import DUE_SOON
-from .richtext import render_markdown
-from .tag_admin import TopicAdmin
 
 TAG_SUGGESTIONS = 10
 
@@ -361,7 +359,3 @@ class ArticleAdmin(HistoryAdmin):
         if not (self.has_change_permission(request) or self.has_add_permission(request)):
             raise PermissionDenied
         return JsonResponse({"html": render_markdown(request.POST.get("body", ""))})
-
-
-admin.site.unregister(Tag)
-admin.site.register(Topic, TopicAdmin)
