@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import related, search
+from articles import indexing
 from articles.models import Article, Department, Doctor
 
 _numbers = count(1)
@@ -55,9 +55,8 @@ def make_article(
 
 
 def rebuild_indexes() -> None:
-    """What rebuild_search_index and rebuild_related do, for data made without commits."""
-    search.rebuild()
-    related.rebuild()
+    """What committing does, for data made inside a test's transaction (never committed)."""
+    indexing.rebuild_all()
 
 
 @pytest.fixture

@@ -19,12 +19,6 @@ def test_published_excludes_drafts_and_future_articles():
     assert list(Article.objects.published()) == [live]
 
 
-def test_publishing_without_a_date_publishes_now():
-    article = make_article(published_at=None)
-    assert article.published_at is not None
-    assert article in Article.objects.published()
-
-
 def test_a_published_article_needs_a_date_in_the_database():
     article = make_article()
     with pytest.raises(IntegrityError):

@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.editorial import rules
 from articles.models import Article
 
 from .conftest import add_article_data, change_article_data, make_article
@@ -112,7 +113,7 @@ def test_changelist_status_column_and_publication_filter(staff_client):
         make_article("A scheduled one?", published_at=NOON + timedelta(days=1))
         make_article("A live one?")
         stale = make_article("A stale one?")
-        stale.reviewed_by, stale.reviewed_on = stale.doctor, NOON.date() - timedelta(days=400)
+        rules.record_review(stale, stale.doctor, NOON.date() - timedelta(days=400))
         stale.save()
         url = reverse("admin:articles_article_changelist")
         html = staff_client.get(url).text

@@ -249,22 +249,19 @@ def test_an_editor_pick_shows_at_once(corpus, django_capture_on_commit_callbacks
     assert related_articles(article)[0] == far
 
 
-def test_loaddata_pays_nothing_for_indexing(db):
-    call_command("loaddata", "content", verbosity=0)
-    assert Article.objects.count() == 6
-    assert not RelatedArticle.objects.exists()
-
-
-def test_rebuild_related_command(site_content):
-    RelatedArticle.objects.all().delete()
-    out, err = io.StringIO(), io.StringIO()
-    call_command("rebuild_related", stdout=out, stderr=err)
-    assert "Rebuilt the related lists of 6 articles" in out.getvalue()
-    assert "6/6" in err.getvalue()  # the progress bar
-    assert RelatedArticle.objects.count() == 30
+def test_rebuild_indexes_command_and_its_old_names(site_content):
+    main = Article.objects.get(slug="can-liver-calcifications-be-liver-cancer")
+    for name in ["rebuild_indexes", "rebuild_related", "rebuild_search_index"]:
+        RelatedArticle.objects.all().delete()
+        out, err = io.StringIO(), io.StringIO()
+        call_command(name, stdout=out, stderr=err)
+        assert "Indexed 6 articles for search and Other Voices" in out.getvalue()
+        assert "6/6" in err.getvalue()  # the progress bar
+        assert RelatedArticle.objects.count() == 30
+        assert len(related_articles(main)) == 5
 
     out = io.StringIO()
-    call_command("rebuild_related", if_empty=True, stdout=out)
+    call_command("rebuild_indexes", if_empty=True, stdout=out)
     assert "already built" in out.getvalue()
 
 

@@ -7,6 +7,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from articles.editorial import rules
 from articles.editorial.reviews import add_months, next_review_due
 from articles.models import Article
 
@@ -19,8 +20,7 @@ TODAY = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
 
 def reviewed(on: date, **fields) -> Article:
     article = make_article(**fields)
-    article.reviewed_by = make_doctor("Li Hu Chen")
-    article.reviewed_on = on
+    rules.record_review(article, make_doctor("Li Hu Chen"), on)
     article.save()
     return article
 

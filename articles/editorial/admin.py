@@ -22,6 +22,7 @@ from ..models import (
     Topic,
 )
 from ..richtext import render_markdown
+from . import rules
 from .duplicates import similar_questions
 from .forms import ArticleAdminForm, DoctorAdminForm
 from .history import HistoryAdmin, revision_of_one
@@ -304,11 +305,9 @@ class ArticleAdmin(HistoryAdmin):
         permissions=["change"],
     )
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        now = timezone.now()
         done = []
         for article in queryset.drafts().select_related("doctor"):
-            article.status = Article.Status.PUBLISHED
-            article.published_at = article.published_at or now
+            rules.publish(article)
             with revision_of_one(request, "Published with the bulk action."):
                 article.save(update_fields=["status", "published_at"])
             self.log_change(request, article, "Published.")
@@ -328,7 +327,7 @@ class ArticleAdmin(HistoryAdmin):
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         done = 0
         for article in queryset.rankable():
-            article.status = Article.Status.DRAFT
+            rules.unpublish(article)
             with revision_of_one(request, "Unpublished with the bulk action."):
                 article.save(update_fields=["status"])
             self.log_change(request, article, "Unpublished.")

@@ -6,8 +6,8 @@ from taggit.forms import TagWidget
 
 from ..models import Article, Doctor, Topic
 from ..tags import has_address
+from . import rules
 from .media import audio_duration, process_photo
-from .reviews import next_review_due
 
 AUDIO_ACCEPT = "audio/mpeg,audio/mp4,audio/x-m4a,audio/ogg,audio/wav,.mp3,.m4a,.ogg,.wav"
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
@@ -64,9 +64,9 @@ class ArticleAdminForm(forms.ModelForm):
         audio = self.cleaned_data.get("audio")
         if audio and "audio" in self.changed_data:
             # A new upload: its length comes from the file, never from the keyboard.
-            self.instance.audio_duration = audio_duration(audio)
+            self.audio_length = audio_duration(audio)
         elif audio is False:  # "Clear" was ticked
-            self.instance.audio_duration = None
+            self.audio_length = None
         return audio
 
     def clean_reviewed_on(self):
@@ -77,21 +77,30 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get("published_at"):
-            cleaned["published_at"] = timezone.now()  # publishing without a date means now
+        if "status" in cleaned:
+            cleaned["published_at"] = rules.publication_time(
+                cleaned["status"], cleaned.get("published_at")
+            )
         reviewed_on = cleaned.get("reviewed_on")
         if cleaned.get("reviewed_by") and not reviewed_on and "reviewed_on" not in self.errors:
             self.add_error("reviewed_on", "When did this doctor review the answer?")
         if reviewed_on and not cleaned.get("reviewed_by"):
             self.add_error("reviewed_by", "Which doctor reviewed the answer?")
-        if (
-            reviewed_on
-            and "reviewed_on" in self.changed_data
-            and "next_review_due" not in self.changed_data
-        ):
-            # A new review restarts the cycle unless the editor set the next date by hand.
-            cleaned["next_review_due"] = next_review_due(reviewed_on)
+        if "reviewed_on" in self.changed_data:
+            chosen = (
+                cleaned.get("next_review_due") if "next_review_due" in self.changed_data else None
+            )
+            cleaned["next_review_due"] = rules.review_due(reviewed_on, chosen)
         return cleaned
+
+    def save(self, commit: bool = True) -> Article:
+        article = super().save(commit=False)
+        if hasattr(self, "audio_length"):
+            article.audio_duration = self.audio_length
+        if commit:
+            article.save()
+            self._save_m2m()
+        return article
 
 
 class DoctorAdminForm(forms.ModelForm):
@@ -105,11 +114,20 @@ class DoctorAdminForm(forms.ModelForm):
         if photo and "photo" in self.changed_data:
             stem = self.cleaned_data.get("slug") or self.instance.slug or "doctor"
             processed = process_photo(photo, stem)
-            self.instance.avatar = processed.avatar
+            self.avatar = processed.avatar
             return processed.photo
         if photo is False:  # "Clear" was ticked
-            self.instance.avatar = None
+            self.avatar = None
         return photo
+
+    def save(self, commit: bool = True) -> Doctor:
+        doctor = super().save(commit=False)
+        if hasattr(self, "avatar"):
+            doctor.avatar = self.avatar  # made from the photo, never uploaded on its own
+        if commit:
+            doctor.save()
+            self._save_m2m()
+        return doctor
 
 
 class TopicAdminForm(forms.ModelForm):

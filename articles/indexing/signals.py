@@ -1,18 +1,13 @@
-"""Keep the search index and the stored Other Voices lists in step with edits.
+"""Tell the indexing layer which articles changed: the one thing these receivers do.
 
-Work waits until the transaction commits (nothing is indexed that might roll back), and an
-admin save that touches an article, its tags and its picks is handled once, not once per signal.
-Raw saves (``loaddata``) do nothing: rebuild the indexes after loading fixtures.
+Raw saves (``loaddata``) count too, so a fixture leaves search and Other Voices consistent.
+An admin save that touches an article, its tags and its picks is indexed once, after commit.
 """
 
-import threading
-
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag
 
-from .. import related, search
 from ..models import (
     Article,
     Department,
@@ -22,34 +17,13 @@ from ..models import (
     TaggedArticle,
     Topic,
 )
-
-
-class _Pending(threading.local):
-    def __init__(self) -> None:
-        self.articles: set[int] = set()
-
-
-_pending = _Pending()
-
-
-def article_changed(*ids: int) -> None:
-    _pending.articles.update(ids)
-    transaction.on_commit(_flush)
-
-
-def _flush() -> None:
-    """Every callback after the first finds nothing left to do."""
-    ids, _pending.articles = _pending.articles, set()
-    if ids:
-        search.index(ids)
-        related.refresh(ids)
+from . import changed as article_changed
 
 
 @receiver(post_save, sender=Article)
 @receiver(post_delete, sender=Article)
-def _article_saved_or_deleted(sender, instance: Article, raw: bool = False, **kwargs) -> None:
-    if not raw:
-        article_changed(instance.pk)
+def _article_saved_or_deleted(sender, instance: Article, **kwargs) -> None:
+    article_changed(instance.pk)
 
 
 @receiver(m2m_changed, sender=TaggedArticle)
@@ -58,13 +32,18 @@ def _tags_changed(sender, instance, action: str, **kwargs) -> None:
         article_changed(instance.pk)
 
 
+@receiver(post_save, sender=TaggedArticle)  # loaddata writes tags as rows, past m2m_changed
+@receiver(post_delete, sender=TaggedArticle)
+def _tag_row_changed(sender, instance: TaggedArticle, **kwargs) -> None:
+    article_changed(instance.content_object_id)
+
+
 @receiver(post_save, sender=RelatedPick)
 @receiver(post_delete, sender=RelatedPick)
 @receiver(post_save, sender=RelatedExclusion)
 @receiver(post_delete, sender=RelatedExclusion)
-def _editor_choice_changed(sender, instance, raw: bool = False, **kwargs) -> None:
-    if not raw:
-        article_changed(instance.article_id)
+def _editor_choice_changed(sender, instance, **kwargs) -> None:
+    article_changed(instance.article_id)
 
 
 def _changed(instance, fields: list[str]) -> bool:
@@ -82,9 +61,9 @@ def _changed(instance, fields: list[str]) -> bool:
 @receiver(pre_save, sender=Department)
 @receiver(pre_save, sender=Tag)
 @receiver(pre_save, sender=Topic)
-def _note_indexed_fields(sender, instance, raw: bool = False, **kwargs) -> None:
+def _note_indexed_fields(sender, instance, **kwargs) -> None:
     fields = ["name", "department_id"] if sender is Doctor else ["name"]
-    instance._reindex = not raw and _changed(instance, fields)
+    instance._reindex = _changed(instance, fields)
 
 
 @receiver(post_save, sender=Doctor)

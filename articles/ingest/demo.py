@@ -15,10 +15,37 @@ from django.db import connection, transaction
 from taggit.models import Tag
 
 from ..bulk import insert
-from ..models import Article, Department, Doctor
+from ..models import (
+    Article,
+    ArticleSlug,
+    ArticleTerm,
+    Department,
+    Doctor,
+    Reference,
+    RelatedArticle,
+    RelatedExclusion,
+    RelatedPick,
+    SearchDocument,
+    TaggedArticle,
+)
 from ..richtext import render_markdown
+from ..search.backends import backend
 
 PREFIX = "demo-"
+# Rows that hold or point at synthetic content, removed before a new seed.
+_DEMO_TABLES = [
+    Article,
+    ArticleSlug,
+    ArticleTerm,
+    Department,
+    Doctor,
+    Reference,
+    RelatedArticle,
+    RelatedExclusion,
+    RelatedPick,
+    TaggedArticle,
+    Tag,
+]
 SCHEDULED = datetime(2100, 1, 1, tzinfo=UTC)
 TOPICS = 60
 DEPARTMENTS = [
@@ -141,22 +168,21 @@ def remove() -> None:
     Plain SQL: deleting 100,000 articles through the ORM would load each one and refresh
     every sidebar it is in, only to throw the result away.
     """
-    demo = f"(SELECT id FROM articles_article WHERE slug LIKE '{PREFIX}%%')"
-    key = "article_id" if connection.vendor == "postgresql" else "rowid"
+    t = {m.__name__: m._meta.db_table for m in _DEMO_TABLES}
+    demo = f"(SELECT id FROM {t['Article']} WHERE slug LIKE '{PREFIX}%%')"
     statements = [
-        f"DELETE FROM articles_search WHERE {key} IN {demo}",
-        f"DELETE FROM articles_relatedarticle WHERE article_id IN {demo} OR related_id IN {demo}",
-        f"DELETE FROM articles_articleterm WHERE article_id IN {demo}",
-        f"DELETE FROM articles_taggedarticle WHERE content_object_id IN {demo}",
-        f"DELETE FROM articles_relatedpick WHERE article_id IN {demo} OR related_id IN {demo}",
-        f"DELETE FROM articles_reference WHERE article_id IN {demo}",
-        f"DELETE FROM articles_articleslug WHERE article_id IN {demo}",
-        f"DELETE FROM articles_relatedexclusion WHERE article_id IN {demo} "
-        f"OR excluded_id IN {demo}",
-        f"DELETE FROM articles_article WHERE slug LIKE '{PREFIX}%%'",
-        f"DELETE FROM articles_doctor WHERE slug LIKE '{PREFIX}%%'",
-        f"DELETE FROM articles_department WHERE slug LIKE '{PREFIX}%%'",
-        f"DELETE FROM taggit_tag WHERE slug LIKE '{PREFIX}%%'",
+        f"DELETE FROM {SearchDocument._meta.db_table} WHERE {backend().key} IN {demo}",
+        f"DELETE FROM {t['RelatedArticle']} WHERE article_id IN {demo} OR related_id IN {demo}",
+        f"DELETE FROM {t['ArticleTerm']} WHERE article_id IN {demo}",
+        f"DELETE FROM {t['TaggedArticle']} WHERE content_object_id IN {demo}",
+        f"DELETE FROM {t['RelatedPick']} WHERE article_id IN {demo} OR related_id IN {demo}",
+        f"DELETE FROM {t['Reference']} WHERE article_id IN {demo}",
+        f"DELETE FROM {t['ArticleSlug']} WHERE article_id IN {demo}",
+        f"DELETE FROM {t['RelatedExclusion']} WHERE article_id IN {demo} OR excluded_id IN {demo}",
+        f"DELETE FROM {t['Article']} WHERE slug LIKE '{PREFIX}%%'",
+        f"DELETE FROM {t['Doctor']} WHERE slug LIKE '{PREFIX}%%'",
+        f"DELETE FROM {t['Department']} WHERE slug LIKE '{PREFIX}%%'",
+        f"DELETE FROM {t['Tag']} WHERE slug LIKE '{PREFIX}%%'",
     ]
     with connection.cursor() as cursor:
         for sql in statements:
@@ -211,15 +237,15 @@ def seed(articles: int, seed: int) -> int:
             )
 
     insert(
-        "INSERT INTO articles_article (title, slug, doctor_id, summary, body, body_html, "
-        "status, published_at, audio_duration, audio) "
+        f"INSERT INTO {Article._meta.db_table} (title, slug, doctor_id, summary, body, "
+        "body_html, status, published_at, audio_duration, audio) "
         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         article_rows(),
         batch=5000,
     )
     ids = dict(Article.objects.filter(slug__startswith=PREFIX).values_list("slug", "pk"))
     insert(
-        "INSERT INTO articles_taggedarticle (content_object_id, tag_id) VALUES (%s, %s)",
+        f"INSERT INTO {TaggedArticle._meta.db_table} (content_object_id, tag_id) VALUES (%s, %s)",
         ((ids[slug], tags[t].pk) for slug, tag_set in tag_rows for t in sorted(tag_set)),
     )
     return articles

@@ -12,9 +12,9 @@ from datetime import UTC, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
+from ..editorial import rules
 from ..models import Article, Department, Doctor, RelatedPick
 from .pages import Page, PageArticle, PageError
 from .topics import topics_for
@@ -133,11 +133,9 @@ class _Importer:
             }
             if article.pk is None:
                 # A page holds answers that were live when it was captured.
-                values["status"] = Article.Status.PUBLISHED
-                values["published_at"] = (
-                    datetime.combine(published_on, time(), tzinfo=UTC)
-                    if published_on
-                    else timezone.now()
+                rules.publish(
+                    article,
+                    at=datetime.combine(published_on, time(), tzinfo=UTC) if published_on else None,
                 )
             else:
                 # Only what the page says overrides; an absent date does not erase one.

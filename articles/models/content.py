@@ -7,6 +7,8 @@ from html import unescape
 import reversion
 from django.db import models, transaction
 from django.db.models import Count, F, Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -14,7 +16,7 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from ..editorial.reviews import DUE_SOON, next_review_due
+from ..editorial.reviews import DUE_SOON
 from ..richtext import render_markdown
 from ..slugs import unique_slug
 
@@ -296,13 +298,11 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
+        """Derived data only: the slug when left empty, the rendered body, the address book.
+        Editorial rules (publishing, review dates) live in ``articles.editorial.rules``."""
         if not self.slug:
             self.slug = unique_slug(self, self.title, fallback="article")
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        if self.reviewed_on and not self.next_review_due:
-            self.next_review_due = next_review_due(self.reviewed_on)
-        self.body_html = render_markdown(self.body)
+        self.derive_body()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}
@@ -319,6 +319,11 @@ class Article(models.Model):
         return (self.slug,)
 
     natural_key.dependencies = ["articles.doctor"]
+
+    def derive_body(self) -> None:
+        """The HTML readers get, always rendered here from the Markdown: never trusted as
+        stored (a fixture's ``body_html`` may hold anything)."""
+        self.body_html = render_markdown(self.body)
 
     @classmethod
     def from_db(cls, db, field_names, values) -> Article:
@@ -366,6 +371,13 @@ class Article(models.Model):
             return self.summary
         text = unescape(strip_tags(self.body_html)) if self.body_html else self.body
         return Truncator(text).words(30)
+
+
+@receiver(pre_save, sender=Article)
+def _derive_on_raw_load(sender, instance: Article, raw: bool = False, **kwargs) -> None:
+    """loaddata writes rows past save(); the body is rendered from its Markdown all the same."""
+    if raw:
+        instance.derive_body()
 
 
 class TaggedArticleManager(models.Manager):

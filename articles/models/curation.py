@@ -79,12 +79,19 @@ class RelatedExclusion(models.Model):
     natural_key.dependencies = ["articles.article"]
 
 
+class ArticleSlugManager(models.Manager):
+    def get_by_natural_key(self, slug: str) -> ArticleSlug:
+        return self.get(slug=slug)
+
+
 class ArticleSlug(models.Model):
     """Every slug an article has had: its old addresses answer 301 to the current one."""
 
     slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slugs")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ArticleSlugManager()
 
     class Meta:
         ordering = ["-created_at", "pk"]
@@ -93,6 +100,11 @@ class ArticleSlug(models.Model):
 
     def __str__(self) -> str:
         return self.slug
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    natural_key.dependencies = ["articles.article"]
 
 
 class ReferenceManager(models.Manager):

@@ -5,10 +5,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import F
 from taggit.models import Tag
 
 from articles.models import (
     Article,
+    ArticleSlug,
     Department,
     Doctor,
     Reference,
@@ -37,6 +39,10 @@ def content_in_stable_order() -> list:
             "article__slug", "excluded__slug"
         ),
         *Reference.objects.select_related("article").order_by("article__slug", "position", "url"),
+        # Old addresses only: the current one is remembered again when the article is saved.
+        *ArticleSlug.objects.exclude(slug=F("article__slug"))
+        .select_related("article")
+        .order_by("slug"),
     ]
 
 

@@ -1,0 +1,55 @@
+"""The editorial rules, each written once and called by every road content takes: the admin
+form, the bulk actions, the importer and the management commands.
+
+They change an article in memory and leave saving to the caller, who knows what else is saved
+with it (a form's other fields, a revision comment). Forms validate input and ask these
+functions what follows from it; they never decide a rule themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from ..models import Article, Doctor
+from .reviews import next_review_due
+
+
+def publication_time(status: str, at: datetime | None) -> datetime | None:
+    """Publishing without a date means now; a date in the future schedules the answer."""
+    if status == Article.Status.PUBLISHED and at is None:
+        return timezone.now()
+    return at
+
+
+def publish(article: Article, at: datetime | None = None) -> None:
+    """Make ``article`` public at ``at``, at the date it already has, or now."""
+    article.status = Article.Status.PUBLISHED
+    article.published_at = publication_time(article.status, at or article.published_at)
+
+
+def schedule(article: Article, at: datetime) -> None:
+    """Publish ``article`` at a moment still to come."""
+    if at <= timezone.now():
+        raise ValueError("A schedule needs a moment in the future; use publish() for now.")
+    publish(article, at)
+
+
+def unpublish(article: Article) -> None:
+    """Back to draft. The publication date is kept, so publishing again restores it."""
+    article.status = Article.Status.DRAFT
+
+
+def review_due(reviewed_on: date | None, next_due: date | None = None) -> date | None:
+    """A new review restarts the cycle, unless the editor chose the next date by hand."""
+    if reviewed_on is None:
+        return next_due
+    return next_due or next_review_due(reviewed_on)
+
+
+def record_review(article: Article, by: Doctor, on: date, next_due: date | None = None) -> None:
+    """``by`` checked the answer on ``on``; the next review falls due a cycle later."""
+    article.reviewed_by = by
+    article.reviewed_on = on
+    article.next_review_due = review_due(on, next_due)

@@ -1,0 +1,79 @@
+"""Content is right however it arrives: plain loaddata, imports and the admin all leave search
+and Other Voices consistent, and a fixture's stored HTML is never trusted."""
+
+import io
+import json
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+
+from articles.models import Article, ArticleSlug, RelatedArticle
+from articles.related import related_articles
+
+pytestmark = pytest.mark.django_db
+
+MAIN = "can-liver-calcifications-be-liver-cancer"
+
+
+def shipped_rows() -> list[dict]:
+    return json.loads((settings.BASE_DIR / "fixtures" / "content.json").read_text())
+
+
+def test_plain_loaddata_leaves_search_and_other_voices_ready(
+    reader, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("loaddata", "content", verbosity=0)
+    main = Article.objects.get(slug=MAIN)
+    assert len(related_articles(main)) == 5
+    assert RelatedArticle.objects.filter(article=main).count() == 5
+    page = reader.get(reverse("articles:search"), {"q": "calcification"})
+    assert f'href="{main.get_absolute_url()}"' in page.text
+
+
+def test_loaddata_over_a_built_site_reindexes_what_it_loaded(
+    tmp_path, reader, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("loaddata", "content", verbosity=0)
+    row = next(r for r in shipped_rows() if r["fields"].get("slug") == MAIN)
+    row["fields"]["title"] = "Are liver calcifications a sign of hepatoblastoma?"
+    fixture = tmp_path / "one.json"
+    fixture.write_text(json.dumps([row]))
+    search = reverse("articles:search")
+    link = f'href="/articles/{MAIN}/"'
+    assert link not in reader.get(search, {"q": "hepatoblastoma"}).text
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("loaddata", str(fixture), verbosity=0)
+    assert link in reader.get(search, {"q": "hepatoblastoma"}).text
+    assert len(related_articles(Article.objects.get(slug=MAIN))) == 5
+
+
+def test_stored_html_in_a_fixture_is_rendered_again_from_the_markdown(tmp_path, reader):
+    rows = shipped_rows()
+    row = next(r for r in rows if r["fields"].get("slug") == MAIN)
+    row["fields"]["body_html"] = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    fixture = tmp_path / "hostile.json"
+    fixture.write_text(json.dumps(rows))
+    call_command("loaddata", str(fixture), verbosity=0)
+    article = Article.objects.get(slug=MAIN)
+    assert "<script" not in article.body_html and "onerror" not in article.body_html
+    assert article.body_html.startswith("<p>Calcification in the liver is not liver cancer.")
+    page = reader.get(article.get_absolute_url())
+    assert "<script>alert(1)" not in page.text and "onerror" not in page.text
+
+
+def test_old_addresses_survive_export_flush_and_load(tmp_path, reader):
+    call_command("loaddata", "content", verbosity=0)
+    article = Article.objects.get(slug=MAIN)
+    article.slug = "liver-calcifications-and-cancer"
+    article.save()
+    call_command("export_fixtures", str(tmp_path), stdout=io.StringIO())
+    call_command("flush", interactive=False, verbosity=0)
+    assert not ArticleSlug.objects.exists()
+    call_command("loaddata", str(tmp_path / "content.json"), verbosity=0)
+    old = reader.get(reverse("articles:article_detail", args=[MAIN]))
+    assert old.status_code == 301
+    assert old["Location"] == "/articles/liver-calcifications-and-cancer/"
