@@ -73,8 +73,9 @@ class RelatedArticle(models.Model):
 class SearchDocument(models.Model):
     """PostgreSQL's search index row: a weighted tsvector per article, under a GIN index.
 
-    Not managed by Django: migration 0002 creates it on PostgreSQL, and on SQLite creates an
-    FTS5 virtual table of the same name instead. ``search.py`` is the only module that uses it.
+    Not managed by Django: migration 0001_squashed_0006 creates it on PostgreSQL, and on SQLite
+    creates an FTS5 virtual table of the same name instead. ``search.py`` is the only module
+    that uses it.
     """
 
     article = models.OneToOneField(

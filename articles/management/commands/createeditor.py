@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-EDITORS = "Editors"  # made by migration articles.0004_editors_group
+EDITORS = "Editors"  # made by migration articles.0001_squashed_0006
 PASSWORD_TRIES = 3
 
 
