@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# Local development runs in debug mode with a throwaway key; production sets both variables.
+# Local development: .env (git-ignored, written once) turns debug on with a generated key;
+# manage.py reads it, real environment variables win, production never reads it.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 PG_URL ?= postgres://postgres@127.0.0.1:5432/liverqa
 
@@ -18,12 +19,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-run: $(STAMP)
-	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEV_ENV) $(BIN)/python manage.py load_initial_content
-	$(DEV_ENV) $(BIN)/python manage.py rebuild_search_index --if-empty
-	$(DEV_ENV) $(BIN)/python manage.py rebuild_related --if-empty
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+run: $(STAMP) .env
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_initial_content
+	$(BIN)/python manage.py rebuild_indexes --if-empty
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Written once, never overwritten: an editor's key and settings survive the next `make run`.
+.env:
+	$(PYTHON) -c "import secrets; print('DJANGO_DEBUG=1'); print('DJANGO_SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
 
 test: $(STAMP)
 	$(BIN)/pytest

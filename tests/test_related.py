@@ -181,7 +181,13 @@ def test_unrelated_articles_never_pad_the_list():
 def test_stored_entries_explain_the_score(corpus):
     article = Article.objects.get(title="hepatitis B question 0?")
     entry = RelatedArticle.objects.filter(article=article, is_pick=False).first()
-    parts = entry.text_score + entry.tag_score + entry.department_score + entry.doctor_score
+    parts = (
+        entry.text_score
+        + entry.concept_score
+        + entry.tag_score
+        + entry.department_score
+        + entry.doctor_score
+    )
     assert entry.score == pytest.approx(parts)
     assert entry.text_score > 0 and entry.tag_score > 0
 

@@ -65,3 +65,40 @@ def test_database_url_selects_postgresql():
         check=False,
     )
     assert result.stdout.split() == ["postgresql", "liverqa"], result.stderr
+
+
+def manage(tmp_path, dotenv: str | None, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """``manage.py`` as a developer types it, with no settings variables of their own."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DATABASE_URL", "LIVERQA_DOTENV"}
+    }
+    environment |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **env}
+    if dotenv is not None:
+        environment["LIVERQA_DOTENV"] = dotenv
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_manage_py_reads_the_development_env_file_and_real_variables_win(tmp_path):
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=" + "k" * 60 + "\n")
+    shown = manage(tmp_path, str(dotenv), "diffsettings", "--output", "unified")
+    assert shown.returncode == 0, shown.stderr
+    assert "+ DEBUG = True" in shown.stdout
+    overridden = manage(tmp_path, str(dotenv), "diffsettings", DJANGO_DEBUG="0")
+    assert overridden.returncode == 0, overridden.stderr
+    assert "DEBUG = True" not in overridden.stdout
+
+
+def test_without_an_env_file_manage_py_refuses_as_production_does(tmp_path):
+    result = manage(tmp_path, "", "check")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr

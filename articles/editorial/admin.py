@@ -140,7 +140,16 @@ class RelatedArticleInline(admin.TabularInline):
 
     model = RelatedArticle
     fk_name = "article"
-    fields = ["rank", "related", "is_pick", "score", "text_score", "tag_score", "boosts"]
+    fields = [
+        "rank",
+        "related",
+        "is_pick",
+        "score",
+        "text_score",
+        "concept_score",
+        "tag_score",
+        "boosts",
+    ]
     readonly_fields = fields
     can_delete = False
     extra = 0

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from .. import related, search
 from ..bulk import analyze
+from ..models import Article
 
 # More changed articles than this in one commit: rebuild everything, which is cheaper.
 BULK = 200
@@ -39,7 +40,8 @@ def rebuild_all(progress: Callable[[int], None] | None = None) -> int:
 
 
 def is_built() -> bool:
-    return not search.is_empty()
+    """Whether both indexes have been built (a fresh load or an upgrade may need a rebuild)."""
+    return related.is_built() and (not search.is_empty() or not Article.objects.rankable().exists())
 
 
 class _Pending(threading.local):

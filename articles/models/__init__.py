@@ -10,13 +10,14 @@ from .content import (
     Topic,
 )
 from .curation import ArticleSlug, Reference, RelatedExclusion, RelatedPick
-from .indexes import ArticleTerm, RelatedArticle, SearchDocument, Term
+from .indexes import ArticleTerm, IndexedArticle, RelatedArticle, SearchDocument, Term
 
 __all__ = [
     "Article",
     "ArticleQuerySet",
     "ArticleSlug",
     "ArticleTerm",
+    "IndexedArticle",
     "Department",
     "Doctor",
     "Reference",

@@ -10,13 +10,15 @@ from .content import Article
 
 
 class Term(models.Model):
-    """A stemmed word (or a tag) and the number of ranked articles that use it (its df)."""
+    """A stemmed word, a clinical concept or a tag, and the number of ranked articles that use
+    it (its df), kept exact as articles change."""
 
     class Kind(models.TextChoices):
         WORD = "word", "word"
+        CONCEPT = "concept", "concept"
         TAG = "tag", "tag"
 
-    kind = models.CharField(max_length=4, choices=Kind.choices)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
     text = models.CharField(max_length=100)
     df = models.PositiveIntegerField(default=0)
 
@@ -44,6 +46,20 @@ class ArticleTerm(models.Model):
         return f"{self.article_id}:{self.term_id}={self.weight:.3f}"
 
 
+class IndexedArticle(models.Model):
+    """Which terms a ranked article uses, so an edit can keep every term's df exact, and when
+    its weights were last computed, so the stalest are refreshed as the site changes."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    term_ids = models.JSONField(default=list)
+    generation = models.PositiveBigIntegerField(default=0, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.article_id}@{self.generation}"
+
+
 class RelatedArticle(models.Model):
     """A stored Other Voices entry, with the score components that explain it."""
 
@@ -53,6 +69,7 @@ class RelatedArticle(models.Model):
     is_pick = models.BooleanField(default=False)
     score = models.FloatField(default=0)
     text_score = models.FloatField(default=0)
+    concept_score = models.FloatField(default=0)
     tag_score = models.FloatField(default=0)
     department_score = models.FloatField(default=0)
     doctor_score = models.FloatField(default=0)

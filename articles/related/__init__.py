@@ -1,28 +1,28 @@
 """The "Other Voices" sidebar: which articles to show beside an article, and why.
 
 Lists are computed ahead of time and stored in ``RelatedArticle``, so a page reads its sidebar
-in one query. A candidate's score is the sum of
-  - text similarity: cosine of TF-IDF vectors of title (counted twice), summary and body;
-  - tag similarity: cosine of tag vectors weighted by rarity (IDF), not raw shared counts;
-  - small boosts for the same department and the same doctor.
-Editor picks come first and editor exclusions never appear; at most ``PER_DOCTOR`` entries by
-one doctor; ties go to the newer article, then the lower id. Only candidates that share words
-or tags are ranked, so an unrelated article never pads a list.
-
-``rebuild()`` recomputes every list with sparse matrices (``manage.py rebuild_related``).
-``refresh(ids)`` keeps lists in step after an edit without touching the rest of the site:
-the edited article's own list is recomputed from the inverted index (``ArticleTerm``), and since
-similarity is symmetric the same scores update the lists it enters or leaves.
+in one query. ``scoring`` holds the one definition of an article's vectors (words, clinical
+concepts, tags) and of a pair's score; ``rebuild()`` recomputes every list with sparse matrices
+and ``refresh(ids)`` keeps lists in step after an edit, both through those functions. Editor
+picks come first and editor exclusions never appear; at most ``PER_DOCTOR`` entries by one
+doctor; only candidates that share words, concepts or tags are ranked, so an unrelated article
+never pads a list.
 """
 
 from __future__ import annotations
 
-from ..models import Article
+from ..models import Article, IndexedArticle
 from .rebuild import rebuild
 from .refresh import draft_list, refresh
 from .scoring import SHOWN
 
-__all__ = ["draft_related", "rebuild", "refresh", "related_articles"]
+__all__ = ["draft_related", "is_built", "rebuild", "refresh", "related_articles"]
+
+
+def is_built() -> bool:
+    """Whether the ranking index holds what a rebuild makes. A database upgraded from before
+    the term statistics existed, or filled past Django, does not."""
+    return IndexedArticle.objects.exists() or not Article.objects.rankable().exists()
 
 
 def related_articles(article: Article, limit: int = SHOWN) -> list[Article]:

@@ -1,8 +1,8 @@
-"""Recompute every stored Other Voices list at once, with sparse matrices."""
+"""Recompute every stored Other Voices list at once: exact term statistics, every vector from
+``scoring.vector``, similarities by sparse matrix products, lists from ``scoring.rank_list``."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -10,38 +10,47 @@ from django.db import transaction
 from scipy import sparse
 
 from ..bulk import analyze, insert
-from ..models import Article, ArticleTerm, RelatedArticle, TaggedArticle, Term
+from ..models import Article, ArticleTerm, IndexedArticle, RelatedArticle, Term
 from .scoring import (
     CANDIDATES,
-    W_TAGS,
-    W_TEXT,
+    WEIGHTS,
     Candidate,
     Entry,
     Info,
-    article_terms,
-    idf,
-    max_df,
+    bag_of,
     picks_and_exclusions,
     rank_list,
-    top_weights,
+    tag_ids_by_article,
+    vector,
 )
 
-CHUNK = 256  # rows of the similarity matrix computed at once
+CHUNK = 256  # rows of the similarity matrices computed at once
+KINDS = list(WEIGHTS)
 
 
-def _normalized_rows(
-    rows: list[tuple[np.ndarray, np.ndarray]], n_columns: int
-) -> sparse.csr_matrix:
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum([len(ids) for ids, _ in rows])
-    indices = np.concatenate([ids for ids, _ in rows]) if rows else np.zeros(0, np.int32)
-    data = np.concatenate([w for _, w in rows]) if rows else np.zeros(0)
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), n_columns))
+class _Vocabulary:
+    """Term keys as small integers, so 100,000 bags fit in memory as arrays."""
+
+    def __init__(self) -> None:
+        self.index: dict[tuple[str, str], int] = {}
+        self.keys: list[tuple[str, str]] = []
+
+    def ids(self, kind: str, texts: Iterable[str]) -> list[int]:
+        out = []
+        for text in texts:
+            key = (kind, text)
+            if key not in self.index:
+                self.index[key] = len(self.keys)
+                self.keys.append(key)
+            out.append(self.index[key])
+        return out
 
 
 def rebuild(progress: Callable[[int], None] | None = None) -> int:
-    """Recompute every article's vector and stored list. Returns the number of articles."""
-    ids, infos, word_rows, vocab = [], [], [], {}
+    """Recompute every article's vectors and stored list. Returns the number of articles."""
+    vocab = _Vocabulary()
+    ids, infos, bags, used = [], [], [], []  # used: every term of each article, for its df
+    tags = tag_ids_by_article(None)
     for pk, title, summary, body, doctor, department, published in (
         Article.objects.rankable()
         .order_by("pk")
@@ -50,53 +59,50 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
         )
         .iterator(chunk_size=2000)
     ):
-        counts = article_terms(title, summary, body)
-        term_ids = np.fromiter(
-            (vocab.setdefault(t, len(vocab)) for t in counts), np.int32, len(counts)
-        )
-        tf = 1.0 + np.log(np.fromiter(counts.values(), np.float64, len(counts)))
+        bag = bag_of(title, summary, body, tags.get(pk, []))
         ids.append(pk)
         infos.append(Info(pk, doctor, department, published.timestamp()))
-        word_rows.append((term_ids, tf))
+        arrays = [
+            (np.array(vocab.ids(kind, counts), np.int32), np.fromiter(counts.values(), float))
+            for kind, counts in bag.items()
+        ]
+        bags.append(arrays)
+        used.append(np.concatenate([t for t, _ in arrays]))
     n = len(ids)
-    row_of = {pk: i for i, pk in enumerate(ids)}
-
-    word_df = np.bincount(
-        np.concatenate([t for t, _ in word_rows]) if word_rows else np.zeros(0, np.int32),
-        minlength=len(vocab),
+    df = np.bincount(
+        np.concatenate([t for bag in bags for t, _ in bag]) if bags else np.zeros(0, np.int32),
+        minlength=len(vocab.keys),
     )
-    word_idf = np.where(word_df <= max_df(n), idf(word_df, n), 0.0)
-    text_rows = [top_weights(t, tf * word_idf[t]) for t, tf in word_rows]
-    del word_rows
+    df_by_key = dict(zip(vocab.keys, df.tolist(), strict=True))
 
-    tag_lists: dict[int, list[int]] = defaultdict(list)
-    tag_index: dict[int, int] = {}
-    for article_id, tag_id in TaggedArticle.objects.filter(
-        content_object__in=Article.objects.rankable()
-    ).values_list("content_object_id", "tag_id"):
-        tag_lists[row_of[article_id]].append(tag_index.setdefault(tag_id, len(tag_index)))
-    tag_df = np.bincount(
-        np.fromiter((t for ts in tag_lists.values() for t in ts), np.int32),
-        minlength=len(tag_index),
-    )
-    tag_idf = np.where(tag_df <= max_df(n), idf(tag_df, n), 0.0)
-    tag_rows = []
-    for row in range(n):
-        tag_ids = np.array(sorted(tag_lists.get(row, [])), dtype=np.int32)
-        tag_rows.append(top_weights(tag_ids, tag_idf[tag_ids]))
+    # Vectors, one row per article and one column per vocabulary entry, split by kind.
+    rows: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {kind: [] for kind in KINDS}
+    for bag in bags:
+        counts = {
+            kind: {vocab.keys[t][1]: c for t, c in zip(t_ids, values, strict=True)}
+            for kind, (t_ids, values) in zip(KINDS, bag, strict=True)
+        }
+        weights = vector(counts, df_by_key, n)
+        for kind in KINDS:
+            kept = [(vocab.index[key], w) for key, w in weights.items() if key[0] == kind]
+            kept.sort()
+            rows[kind].append(
+                (np.array([c for c, _ in kept], np.int32), np.array([w for _, w in kept]))
+            )
+    del bags
+    matrices = {kind: _matrix(rows[kind], len(vocab.keys)) for kind in KINDS}
 
-    X = _normalized_rows(text_rows, len(vocab))
-    T = _normalized_rows(tag_rows, len(tag_index))
     picks, excluded = picks_and_exclusions(None)
     info_by_id = dict(zip(ids, infos, strict=True))
-
     entries: list[Entry] = []
-    XT, TT = X.T.tocsr(), T.T.tocsr()
+    transposed = {kind: m.T.tocsr() for kind, m in matrices.items()}
     for start in range(0, n, CHUNK):
-        text = (X[start : start + CHUNK] @ XT).tocsr() * W_TEXT
-        tags = (T[start : start + CHUNK] @ TT).tocsr() * W_TAGS
-        both = (text + tags).tocsr()
-        for matrix in (text, tags, both):
+        parts = {
+            kind: (matrices[kind][start : start + CHUNK] @ transposed[kind]).tocsr() * weight
+            for kind, weight in WEIGHTS.items()
+        }
+        both = sum(parts.values()).tocsr()
+        for matrix in [*parts.values(), both]:
             matrix.sort_indices()
         for offset in range(both.shape[0]):
             row = start + offset
@@ -105,17 +111,15 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
             columns, totals = columns[keep], totals[keep]
             if len(columns) > CANDIDATES:
                 columns = columns[np.argpartition(-totals, CANDIDATES)[:CANDIDATES]]
-            text_values = _lookup(text, offset, columns)
-            tag_values = _lookup(tags, offset, columns)
-            article_id = ids[row]
+            text, concept, tag = (_lookup(parts[kind], offset, columns) for kind in KINDS)
             entries.extend(
                 rank_list(
                     infos[row],
-                    [info_by_id[p] for p in picks.get(article_id, [])],
-                    excluded.get(article_id, set()),
+                    [info_by_id[p] for p in picks.get(ids[row], [])],
+                    excluded.get(ids[row], set()),
                     (
-                        Candidate(infos[c], float(tv), float(gv))
-                        for c, tv, gv in zip(columns, text_values, tag_values, strict=True)
+                        Candidate(infos[c], float(t), float(k), float(g))
+                        for c, t, k, g in zip(columns, text, concept, tag, strict=True)
                     ),
                 )
             )
@@ -125,21 +129,37 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
     with transaction.atomic():
         RelatedArticle.objects.all().delete()
         ArticleTerm.objects.all().delete()
+        IndexedArticle.objects.all().delete()
         Term.objects.all().delete()
-        word_terms = _create_terms(Term.Kind.WORD, list(vocab), word_df)
-        tag_terms = _create_terms(Term.Kind.TAG, [str(t) for t in tag_index], tag_df)
+        term_ids = _create_terms(vocab.keys, df)
         insert(
-            "INSERT INTO articles_articleterm (article_id, term_id, weight) VALUES (%s, %s, %s)",
+            f"INSERT INTO {ArticleTerm._meta.db_table} (article_id, term_id, weight) "
+            "VALUES (%s, %s, %s)",
             (
                 (ids[row], term_ids[int(c)], float(w))
-                for matrix, term_ids in ((text_rows, word_terms), (tag_rows, tag_terms))
-                for row, (columns, weights) in enumerate(matrix)
+                for kind in KINDS
+                for row, (columns, weights) in enumerate(rows[kind])
                 for c, w in zip(columns, weights, strict=True)
             ),
+        )
+        IndexedArticle.objects.bulk_create(
+            (
+                IndexedArticle(article_id=pk, term_ids=sorted(term_ids[t] for t in terms.tolist()))
+                for pk, terms in zip(ids, used, strict=True)
+            ),
+            batch_size=2000,
         )
         _insert_entries(entries)
     analyze()
     return n
+
+
+def _matrix(rows: list[tuple[np.ndarray, np.ndarray]], n_columns: int) -> sparse.csr_matrix:
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(ids) for ids, _ in rows])
+    indices = np.concatenate([ids for ids, _ in rows]) if rows else np.zeros(0, np.int32)
+    data = np.concatenate([w for _, w in rows]) if rows else np.zeros(0)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), n_columns))
 
 
 def _row(matrix: sparse.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
@@ -156,21 +176,21 @@ def _lookup(matrix: sparse.csr_matrix, row: int, columns: np.ndarray) -> np.ndar
     return np.where(indices[positions] == columns, data[positions], 0.0)
 
 
-def _create_terms(kind: str, texts: list[str], df: np.ndarray) -> list[int]:
-    """Insert terms in ``texts`` order and return their ids in the same order."""
+def _create_terms(keys: list[tuple[str, str]], df: np.ndarray) -> list[int]:
+    """Insert terms in ``keys`` order and return their ids in the same order."""
     insert(
-        "INSERT INTO articles_term (kind, text, df) VALUES (%s, %s, %s)",
-        ((kind, text, int(df[i])) for i, text in enumerate(texts)),
+        f"INSERT INTO {Term._meta.db_table} (kind, text, df) VALUES (%s, %s, %s)",
+        ((kind, text, int(df[i])) for i, (kind, text) in enumerate(keys)),
     )
-    id_of = dict(Term.objects.filter(kind=kind).values_list("text", "id"))
-    return [id_of[text] for text in texts]
+    id_of = {(k, t): pk for pk, k, t in Term.objects.values_list("id", "kind", "text")}
+    return [id_of[key] for key in keys]
 
 
 def _insert_entries(entries: Iterable[Entry]) -> None:
     insert(
-        "INSERT INTO articles_relatedarticle (article_id, related_id, rank, is_pick, score, "
-        "text_score, tag_score, department_score, doctor_score) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        f"INSERT INTO {RelatedArticle._meta.db_table} (article_id, related_id, rank, is_pick, "
+        "score, text_score, concept_score, tag_score, department_score, doctor_score) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             (
                 e.article_id,
@@ -179,6 +199,7 @@ def _insert_entries(entries: Iterable[Entry]) -> None:
                 e.is_pick,
                 e.score,
                 e.text_score,
+                e.concept_score,
                 e.tag_score,
                 e.department_score,
                 e.doctor_score,

@@ -1,8 +1,12 @@
 """Keep stored Other Voices lists in step after an edit, without recomputing the site.
 
-The edited article's own list is recomputed from the inverted index (``ArticleTerm``); since
-similarity is symmetric, the same scores insert it into, move it within or drop it from the
-lists of its neighbours.
+Term statistics stay exact: ``IndexedArticle`` remembers each ranked article's terms, so an
+edit moves each term's df by one. The edited article's vectors come from ``scoring.vector`` and
+its list from the inverted index (``ArticleTerm``), as a rebuild would make them; since
+similarity is symmetric, the same scores insert it into, move it within or drop it from its
+neighbours' lists. Other articles' weights were computed with the statistics of their own last
+refresh; each refresh also recomputes the ``REWEIGHT`` stalest, so weights follow the site
+without anyone running a command.
 """
 
 from __future__ import annotations
@@ -11,89 +15,122 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict
 
-import numpy as np
 from django.db import transaction
-from django.db.models import Case, F, FloatField, Sum, Value, When
+from django.db.models import Case, F, FloatField, Max, Sum, Value, When
 
-from ..models import Article, ArticleTerm, RelatedArticle, TaggedArticle, Term
+from ..models import Article, ArticleTerm, IndexedArticle, RelatedArticle, TaggedArticle, Term
 from .scoring import (
     CANDIDATES,
-    W_TAGS,
-    W_TEXT,
+    WEIGHTS,
+    Bag,
     Candidate,
     Entry,
-    article_terms,
-    idf,
+    bag_of,
     infos_of,
-    max_df,
     picks_and_exclusions,
     rank_list,
-    top_weights,
+    vector,
 )
+
+REWEIGHT = 4  # stale articles re-weighted per refresh
+
+
+def stale_after(n: int) -> int:
+    """Refreshes of other articles after which an article's weights count as stale."""
+    return max(100, n // 10)
 
 
 def refresh(article_ids: Iterable[int]) -> None:
     """Bring the stored lists in step with the current state of these articles."""
     for article_id in sorted(set(article_ids)):
         with transaction.atomic():
-            if not Article.objects.rankable().filter(pk=article_id).exists():
-                _forget(article_id)
-            else:
+            if Article.objects.rankable().filter(pk=article_id).exists():
                 _refresh_one(article_id)
+            else:
+                forget(article_id)
+    _reweight_stalest()
 
 
-def _forget(article_id: int) -> None:
-    """An unpublished article leaves every list; lists refill at their next recompute."""
+def forget(article_id: int) -> None:
+    """An unpublished article leaves every list and every df; lists refill when recomputed."""
+    indexed = IndexedArticle.objects.filter(article_id=article_id).first()
+    if indexed:
+        Term.objects.filter(pk__in=indexed.term_ids).update(df=F("df") - 1)
+        indexed.delete()
     ArticleTerm.objects.filter(article_id=article_id).delete()
     RelatedArticle.objects.filter(article_id=article_id).delete()
     RelatedArticle.objects.filter(related_id=article_id).delete()
 
 
-def _vector(article_id: int, n: int, *, create: bool = True) -> dict[int, tuple[str, float]]:
-    """The article's current vector, {term id: (kind, weight)}: new terms are created, or
-    (``create=False``, for a read-only preview) left out."""
+def _reweight_stalest() -> None:
+    top = IndexedArticle.objects.aggregate(top=Max("generation"))["top"] or 0
+    stale = IndexedArticle.objects.filter(
+        generation__lt=top - stale_after(IndexedArticle.objects.count())
+    )
+    for article_id in stale.order_by("generation").values_list("article_id", flat=True)[:REWEIGHT]:
+        with transaction.atomic():
+            _refresh_one(article_id)
+
+
+def _bag(article_id: int) -> Bag:
     title, summary, body = Article.objects.values_list("title", "summary", "body").get(
         pk=article_id
     )
-    counts = article_terms(title, summary, body)
-    tag_ids = [
-        str(t)
-        for t in TaggedArticle.objects.filter(content_object_id=article_id).values_list(
-            "tag_id", flat=True
+    tags = TaggedArticle.objects.filter(content_object_id=article_id).values_list(
+        "tag_id", flat=True
+    )
+    return bag_of(title, summary, body, tags)
+
+
+def _terms(bag: Bag, *, create: bool) -> dict[tuple[str, str], Term]:
+    """The bag's terms as rows; new ones are created with df 0 (or, read-only, left out)."""
+    found = {}
+    for kind, counts in bag.items():
+        texts = list(counts)
+        if create:
+            Term.objects.bulk_create(
+                [Term(kind=kind, text=text, df=0) for text in texts], ignore_conflicts=True
+            )
+        found.update({(kind, t.text): t for t in Term.objects.filter(kind=kind, text__in=texts)})
+    return found
+
+
+def _weights(article_id: int, *, create: bool) -> dict[int, tuple[str, float]]:
+    """The article's vectors as {term id: (kind, weight)}. With ``create`` its term
+    statistics are brought up to date first; without, nothing is written (a preview)."""
+    bag = _bag(article_id)
+    terms = _terms(bag, create=create)
+    n = IndexedArticle.objects.count()
+    if create:
+        now = {t.pk for t in terms.values()}
+        indexed = IndexedArticle.objects.filter(article_id=article_id).first()
+        before = set(indexed.term_ids) if indexed else set()
+        Term.objects.filter(pk__in=now - before).update(df=F("df") + 1)
+        Term.objects.filter(pk__in=before - now).update(df=F("df") - 1)
+        top = IndexedArticle.objects.aggregate(top=Max("generation"))["top"] or 0
+        IndexedArticle.objects.update_or_create(
+            article_id=article_id, defaults={"term_ids": sorted(now), "generation": top + 1}
         )
-    ]
-    vector = {}
-    for kind, texts in ((Term.Kind.WORD, list(counts)), (Term.Kind.TAG, tag_ids)):
-        known = {t.text: t for t in Term.objects.filter(kind=kind, text__in=texts)}
-        new = [Term(kind=kind, text=text, df=1) for text in texts if text not in known]
-        if new and create:
-            Term.objects.bulk_create(new, ignore_conflicts=True)
-            known = {t.text: t for t in Term.objects.filter(kind=kind, text__in=texts)}
-        found = [known[text] for text in texts if text in known]
-        df = np.array([t.df for t in found])
-        tf = (
-            1.0 + np.log(np.array([counts[t.text] for t in found], dtype=np.float64))
-            if kind == Term.Kind.WORD
-            else np.ones(len(found))
-        )
-        weights = np.where(df <= max_df(n), tf * idf(df, n), 0.0)
-        columns, normalized = top_weights(np.arange(len(found)), weights)
-        vector.update(
-            {found[c].id: (kind, float(w)) for c, w in zip(columns, normalized, strict=False)}
-        )
-    return vector
+        n += indexed is None
+        terms = {
+            (t.kind, t.text): t for t in Term.objects.filter(pk__in=[t.pk for t in terms.values()])
+        }
+    df = {key: term.df for key, term in terms.items()}
+    return {
+        terms[key].pk: (key[0], weight)
+        for key, weight in vector(bag, df, n).items()
+        if key in terms
+    }
 
 
 def _refresh_one(article_id: int) -> None:
-    n = Article.objects.rankable().count()
-    vector = _vector(article_id, n)
+    weights = _weights(article_id, create=True)
     ArticleTerm.objects.filter(article_id=article_id).delete()
     ArticleTerm.objects.bulk_create(
         ArticleTerm(article_id=article_id, term_id=term, weight=weight)
-        for term, (_, weight) in vector.items()
+        for term, (_, weight) in weights.items()
     )
-
-    similar = _similar(article_id, vector)
+    similar = _similar(article_id, weights)
 
     # Lists this article is in, or should now be in: its candidates' lists (similarity is
     # symmetric), plus every list that shows it today.
@@ -125,14 +162,14 @@ def _refresh_one(article_id: int) -> None:
     changed = {
         article_id: rebuilt(
             article_id,
-            [Candidate(infos[pk], t, g) for pk, (t, g) in similar.items() if pk in infos],
+            [Candidate(infos[pk], *parts) for pk, parts in similar.items() if pk in infos],
         )
     }
     for owner in neighbours:
         if owner not in infos:
             continue
         kept = [
-            Candidate(infos[e.related_id], e.text_score, e.tag_score)
+            Candidate(infos[e.related_id], e.text_score, e.concept_score, e.tag_score)
             for e in lists.get(owner, [])
             if not e.is_pick and e.related_id != article_id and e.related_id in infos
         ]
@@ -149,45 +186,48 @@ def _refresh_one(article_id: int) -> None:
 
 
 def _key(entries: list[Entry] | list[RelatedArticle]) -> list[tuple]:
-    return [(e.related_id, e.rank, e.is_pick, round(e.score, 9)) for e in entries]
+    return [(e.related_id, e.rank, e.is_pick, e.score) for e in entries]
 
 
-def _similar(article_id: int, vector: dict[int, tuple[str, float]]) -> dict[int, tuple]:
-    """The best-matching ranked articles, {id: (text score, tag score)}, from the postings."""
+def _similar(
+    article_id: int, weights: dict[int, tuple[str, float]]
+) -> dict[int, tuple[float, float, float]]:
+    """The best-matching ranked articles, {id: (text, concept, tag) weighted similarities},
+    from the postings: the same dot products the rebuild's matrix product computes."""
 
-    def weighted(kind: str, factor: float) -> Sum:
+    def weighted(kind: str) -> Sum:
         whens = [
-            When(term_id=term, then=Value(weight * factor))
-            for term, (k, weight) in vector.items()
+            When(term_id=term, then=Value(weight * WEIGHTS[kind]))
+            for term, (k, weight) in weights.items()
             if k == kind
         ]
         if not whens:
             return Sum(Value(0.0))
         return Sum(F("weight") * Case(*whens, default=Value(0.0), output_field=FloatField()))
 
+    kinds = list(WEIGHTS)
     matches = (
-        ArticleTerm.objects.filter(term_id__in=list(vector))
+        ArticleTerm.objects.filter(term_id__in=list(weights))
         .exclude(article_id=article_id)
         .values("article_id")
-        .annotate(text=weighted(Term.Kind.WORD, W_TEXT), tags=weighted(Term.Kind.TAG, W_TAGS))
-        .annotate(total=F("text") + F("tags"))
+        .annotate(**{kind: weighted(kind) for kind in kinds})
+        .annotate(total=sum((F(kind) for kind in kinds[1:]), F(kinds[0])))
         .filter(total__gt=0)
         .order_by("-total", "article_id")[:CANDIDATES]
     )
-    return {m["article_id"]: (m["text"], m["tags"]) for m in matches}
+    return {m["article_id"]: tuple(m[kind] for kind in kinds) for m in matches}
 
 
 def draft_list(article_id: int) -> list[int]:
     """What a draft's Other Voices would be if it were published now, without storing
     anything: for an editor's preview."""
-    vector = _vector(article_id, Article.objects.rankable().count(), create=False)
-    similar = _similar(article_id, vector)
+    similar = _similar(article_id, _weights(article_id, create=False))
     picks, excluded = picks_and_exclusions([article_id])
     infos = infos_of({article_id, *similar, *picks.get(article_id, [])})
     entries = rank_list(
         infos[article_id],
         [infos[p] for p in picks.get(article_id, []) if p in infos],
         excluded.get(article_id, set()),
-        [Candidate(infos[pk], t, g) for pk, (t, g) in similar.items() if pk in infos],
+        [Candidate(infos[pk], *parts) for pk, parts in similar.items() if pk in infos],
     )
     return [e.related_id for e in entries]

@@ -1,5 +1,16 @@
-"""How Other Voices are scored and ordered: shared by the full rebuild and by the
-incremental refresh, so both paths rank alike."""
+"""How Other Voices are scored: one function makes an article's vectors, one scores a pair
+and ranks a list. The full rebuild, the after-edit refresh and a draft's preview all call
+these, so the three rank alike by construction.
+
+An article has three sparse vectors, each L2-normalized:
+  - words: stemmed words of title (counted twice), summary and body, weighted TF-IDF, the
+    ``MAX_TERMS`` strongest kept;
+  - concepts: the clinical concepts it names (``concepts.py``), the question's own counted
+    ``TITLE_CONCEPT`` times, since the question says what the answer is about;
+  - tags: its tags, weighted by rarity.
+A pair's score is the weighted sum of the three cosines, raised by a share of itself for the
+same department and the same doctor; each part is stored, so editors see why an entry is there.
+"""
 
 from __future__ import annotations
 
@@ -8,34 +19,70 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
-
-from ..models import Article, RelatedExclusion, RelatedPick
+from ..models import Article, RelatedExclusion, RelatedPick, Term
 from ..text import terms
+from .concepts import concepts_in
 
-W_TEXT, W_TAGS, W_DEPARTMENT, W_DOCTOR = 0.6, 0.3, 0.06, 0.04
+W_TEXT, W_CONCEPT, W_TAGS = 0.3, 0.6, 0.1
+# Boosts multiply what the content shares, so they order related answers but can never make
+# an unrelated one (sharing one stray word) look related.
+B_DEPARTMENT, B_DOCTOR = 0.15, 0.1
+WEIGHTS = {Term.Kind.WORD: W_TEXT, Term.Kind.CONCEPT: W_CONCEPT, Term.Kind.TAG: W_TAGS}
+TITLE_CONCEPT = 6
 SHOWN = 5  # entries a sidebar shows
 STORED = 10  # entries kept per article, so a list stays full when one is unpublished
 PER_DOCTOR = 2
-MAX_TERMS = 24  # strongest terms kept per article vector
-CANDIDATES = 60  # best text+tag matches considered before boosts and diversity
+MAX_TERMS = 48  # strongest words kept per article vector
+CANDIDATES = 60  # best matches considered before boosts and diversity
+
+Bag = dict[str, Counter]  # {kind: {term text: count}}
+Vector = dict[tuple[str, str], float]  # {(kind, term text): weight}
+
+
+def bag_of(title: str, summary: str, body: str, tag_ids: Iterable[int]) -> Bag:
+    """What an article says, as counts of words, concepts and tags."""
+    words = Counter(terms(title))
+    words.update(words)  # the title counts twice
+    words.update(terms(summary))
+    words.update(terms(body))
+    concepts = Counter()
+    for _ in range(TITLE_CONCEPT):
+        concepts.update(concepts_in(title))
+    concepts.update(concepts_in(f"{summary}\n{body}"))
+    return {
+        Term.Kind.WORD: words,
+        Term.Kind.CONCEPT: concepts,
+        Term.Kind.TAG: Counter({str(t): 1 for t in tag_ids}),
+    }
 
 
 def max_df(n: int) -> int:
-    """A word or tag used by more articles than this says nothing about a topic."""
+    """A word used by more articles than this says nothing about a topic."""
     return max(50, n // 20)
 
 
-def idf(df, n: int):
-    return np.log((n + 1) / (np.asarray(df, dtype=np.float64) + 1)) + 1.0
+def idf(df: int, n: int) -> float:
+    return math.log((n + 1) / (df + 1)) + 1.0
 
 
-def article_terms(title: str, summary: str, body: str) -> Counter[str]:
-    counts = Counter(terms(title))
-    counts.update(counts)  # the title counts twice
-    counts.update(terms(summary))
-    counts.update(terms(body))
-    return counts
+def vector(bag: Bag, df: dict[tuple[str, str], int], n: int) -> Vector:
+    """The article's weights, given each term's document frequency ``df`` among ``n`` ranked
+    articles. Ties are broken by the term itself, so every caller keeps the same terms."""
+    out: Vector = {}
+    for kind, counts in bag.items():
+        weights = {}
+        for text, count in counts.items():
+            frequency = df.get((kind, text), 1)
+            if kind == Term.Kind.WORD and frequency > max_df(n):
+                continue
+            tf = 1.0 + math.log(count) if kind == Term.Kind.WORD else float(count)
+            weights[text] = tf * idf(frequency, n)
+        kept = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+        if kind == Term.Kind.WORD:
+            kept = kept[:MAX_TERMS]
+        norm = math.sqrt(sum(w * w for _, w in kept)) or 1.0
+        out.update({(kind, text): w / norm for text, w in kept})
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +103,7 @@ class Entry:
     is_pick: bool = False
     score: float = 0.0
     text_score: float = 0.0
+    concept_score: float = 0.0
     tag_score: float = 0.0
     department_score: float = 0.0
     doctor_score: float = 0.0
@@ -63,15 +111,36 @@ class Entry:
 
 @dataclass(slots=True)
 class Candidate:
+    """Another article and its three weighted similarities to the list's owner."""
+
     info: Info
-    text: float  # weighted contributions, so components add up to the score
+    text: float
+    concept: float
     tags: float
+
+
+def pair_score(owner: Info, c: Candidate) -> Entry:
+    """The one definition of how related ``c`` is to ``owner``, with its parts."""
+    content = c.text + c.concept + c.tags
+    department = content * B_DEPARTMENT if c.info.department_id == owner.department_id else 0.0
+    doctor = content * B_DOCTOR if c.info.doctor_id == owner.doctor_id else 0.0
+    return Entry(
+        article_id=owner.id,
+        related_id=c.info.id,
+        score=content + department + doctor,
+        text_score=c.text,
+        concept_score=c.concept,
+        tag_score=c.tags,
+        department_score=department,
+        doctor_score=doctor,
+    )
 
 
 def rank_list(
     article: Info, picks: list[Info], excluded: set[int], candidates: Iterable[Candidate]
 ) -> list[Entry]:
-    """The stored list for ``article``: picks, then the best candidates, diverse by doctor."""
+    """The stored list for ``article``: picks, then the best candidates, diverse by doctor;
+    ties go to the newer article, then the lower id."""
     entries = [
         Entry(article_id=article.id, related_id=p.id, is_pick=True)
         for p in picks
@@ -79,33 +148,21 @@ def rank_list(
     ][:STORED]
     taken = {article.id, *excluded, *(e.related_id for e in entries)}
     per_doctor = Counter(p.doctor_id for p in picks)
-    scored = []
-    for c in candidates:
-        if c.info.id in taken:
-            continue
-        department = W_DEPARTMENT if c.info.department_id == article.department_id else 0.0
-        doctor = W_DOCTOR if c.info.doctor_id == article.doctor_id else 0.0
-        # Rounded so the matrix and SQL paths, which sum in different orders, tie alike.
-        score = round(c.text + c.tags + department + doctor, 9)
-        scored.append((-score, -c.info.published, c.info.id, c, department, doctor))
-    scored.sort(key=lambda s: s[:3])
-    for negative_score, _, _, c, department, doctor in scored:
+    scored = sorted(
+        (
+            (pair_score(article, c), c.info)
+            for c in candidates
+            if c.info.id not in taken and c.text + c.concept + c.tags > 0
+        ),
+        key=lambda pair: (-pair[0].score, -pair[1].published, pair[1].id),
+    )
+    for entry, info in scored:
         if len(entries) >= STORED:
             break
-        if per_doctor[c.info.doctor_id] >= PER_DOCTOR:
+        if per_doctor[info.doctor_id] >= PER_DOCTOR:
             continue
-        per_doctor[c.info.doctor_id] += 1
-        entries.append(
-            Entry(
-                article_id=article.id,
-                related_id=c.info.id,
-                score=-negative_score,
-                text_score=round(c.text, 9),
-                tag_score=round(c.tags, 9),
-                department_score=department,
-                doctor_score=doctor,
-            )
-        )
+        per_doctor[info.doctor_id] += 1
+        entries.append(entry)
     for rank, entry in enumerate(entries, start=1):
         entry.rank = rank
     return entries
@@ -149,13 +206,14 @@ def picks_and_exclusions(
     return picks, excluded
 
 
-def top_weights(ids: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The ``MAX_TERMS`` strongest non-zero weights, L2-normalized, sorted by column."""
-    keep = weights > 0
-    ids, weights = ids[keep], weights[keep]
-    if len(ids) > MAX_TERMS:
-        top = np.argpartition(-weights, MAX_TERMS)[:MAX_TERMS]
-        ids, weights = ids[top], weights[top]
-    norm = math.sqrt(float(weights @ weights)) or 1.0
-    order = np.argsort(ids)
-    return ids[order].astype(np.int32), weights[order] / norm
+def tag_ids_by_article(ids: list[int] | None) -> dict[int, list[int]]:
+    """Each ranked article's tag ids (of ``ids``, or of every ranked article)."""
+    from ..models import TaggedArticle
+
+    rows = TaggedArticle.objects.filter(content_object__in=Article.objects.rankable())
+    if ids is not None:
+        rows = rows.filter(content_object_id__in=ids)
+    tags: dict[int, list[int]] = defaultdict(list)
+    for article_id, tag_id in rows.values_list("content_object_id", "tag_id"):
+        tags[article_id].append(tag_id)
+    return tags
