@@ -1,11 +1,8 @@
-from html import unescape
-
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.html import strip_tags
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
@@ -144,7 +141,7 @@ def search_results(request: HttpRequest) -> HttpResponse:
             "article": articles[pk],
             "title": highlight(articles[pk].title, results.query),
             # From the rendered body, so readers see text, not Markdown's ** and ##.
-            "snippet": snippet(unescape(strip_tags(articles[pk].body_html)), results.query),
+            "snippet": snippet(articles[pk].plain_text, results.query),
         }
         for pk in page.object_list
         if pk in articles

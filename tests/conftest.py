@@ -17,12 +17,16 @@ _numbers = count(1)
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings, tmp_path):
-    """Tests render templates without running collectstatic first, and upload to a temp dir."""
+    """Tests render templates without running collectstatic first, upload to a temp dir and
+    hash passwords cheaply."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tests only: the default PBKDF2 (a million iterations) costs ~0.25 s per password set,
+    # which staff_client pays in every test that uses it. No test is about hash strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_department(name: str | None = None, **fields) -> Department:

@@ -56,7 +56,8 @@ def test_natural_keys_round_trip():
     article = make_article(tags=("liver cancer",))
     pick = RelatedPick.objects.create(article=article, related=make_article())
     tagged = article.tagged_items.get()
-    assert Department.objects.get_by_natural_key(*article.doctor.department.natural_key())
+    department = article.doctor.department
+    assert Department.objects.get_by_natural_key(*department.natural_key()) == department
     assert Doctor.objects.get_by_natural_key(*article.doctor.natural_key()) == article.doctor
     assert Article.objects.get_by_natural_key(*article.natural_key()) == article
     assert RelatedPick.objects.get_by_natural_key(*pick.natural_key()) == pick

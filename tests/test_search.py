@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,6 +83,10 @@ def test_finds_by_doctor_department_and_tag(client, library):
         "Is breastfeeding safe with hepatitis B?",
         "What is portal vein thrombosis?",
     }
+    # A word only the tag has: "gallstones" is in its article's title and body too.
+    make_article("Is it serious?", body="Rest and fluids.", tags=("ascites",))
+    rebuild_indexes()
+    assert titles(client, "ascites") == ["Is it serious?"]
 
 
 def test_finds_chinese_words_inside_sentences(client, library):
@@ -115,9 +120,8 @@ def test_title_matches_rank_above_body_matches(client, library):
 
 
 def test_drafts_and_scheduled_articles_are_never_found(client, library):
-    found = titles(client, "gallstones")
-    assert "A draft about gallstones?" not in found
-    assert "A scheduled answer about gallstones?" not in found
+    # Exactly the live one: search still works, and the other two are left out.
+    assert titles(client, "gallstones") == ["Can gallstones cause liver pain?"]
 
 
 def test_matching_words_are_highlighted_and_the_rest_escaped(client, library):
@@ -238,6 +242,7 @@ HOSTILE = [
 def test_hostile_queries_get_a_normal_page_with_the_query_escaped(client, library, q):
     response = client.get(URL, {"q": q})
     assert response.status_code == 200
+    assert f'value="{escape(response.context["query"])}"' in response.text
     assert "<script>alert" not in response.text
 
 

@@ -14,18 +14,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..models import Article
+from ..text import STOP_WORDS
 
 # A pair of titles at or above this cosine similarity reads as the same question.
 THRESHOLD = 0.6
 
-STOPWORDS = frozenset(
-    {
-        "a", "an", "and", "are", "be", "by", "can", "could", "do", "does", "for", "from", "how",
-        "i", "if", "in", "is", "it", "its", "my", "of", "on", "or", "should", "the", "there",
-        "this", "to", "what", "when", "which", "who", "why", "will", "with", "would", "you",
-        "your",
-    }
-)  # fmt: skip
 _WORD = re.compile(r"\w+")
 
 
@@ -39,7 +32,7 @@ def _trigrams(title: str) -> Counter[str]:
     text = unicodedata.normalize("NFKC", title).casefold()
     grams: Counter[str] = Counter()
     for word in _WORD.findall(text):
-        if word in STOPWORDS:
+        if word in STOP_WORDS:
             continue
         padded = f" {word} "
         grams.update(padded[i : i + 3] for i in range(len(padded) - 2))

@@ -31,7 +31,26 @@ class TagAutocompleteWidget(TagWidget):
         js = ["js/tag-autocomplete.js"]
 
 
-class ArticleAdminForm(forms.ModelForm):
+class DerivedFieldsForm(forms.ModelForm):
+    """A form whose checks also read values off an upload (an audio length, an avatar made
+    from a photo). Checks record them in ``derived``; they reach the row only when it is
+    built for saving, never while the form is still being validated."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.derived: dict[str, object] = {}
+
+    def save(self, commit: bool = True):
+        row = super().save(commit=False)
+        for name, value in self.derived.items():
+            setattr(row, name, value)
+        if commit:
+            row.save()
+            self._save_m2m()
+        return row
+
+
+class ArticleAdminForm(DerivedFieldsForm):
     class Meta:
         model = Article
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose and order them)
@@ -64,9 +83,9 @@ class ArticleAdminForm(forms.ModelForm):
         audio = self.cleaned_data.get("audio")
         if audio and "audio" in self.changed_data:
             # A new upload: its length comes from the file, never from the keyboard.
-            self.audio_length = audio_duration(audio)
+            self.derived["audio_duration"] = audio_duration(audio)
         elif audio is False:  # "Clear" was ticked
-            self.audio_length = None
+            self.derived["audio_duration"] = None
         return audio
 
     def clean_reviewed_on(self):
@@ -93,17 +112,8 @@ class ArticleAdminForm(forms.ModelForm):
             cleaned["next_review_due"] = rules.review_due(reviewed_on, chosen)
         return cleaned
 
-    def save(self, commit: bool = True) -> Article:
-        article = super().save(commit=False)
-        if hasattr(self, "audio_length"):
-            article.audio_duration = self.audio_length
-        if commit:
-            article.save()
-            self._save_m2m()
-        return article
 
-
-class DoctorAdminForm(forms.ModelForm):
+class DoctorAdminForm(DerivedFieldsForm):
     class Meta:
         model = Doctor
         fields = "__all__"  # noqa: DJ007 (the admin's fields choose and order them)
@@ -114,20 +124,11 @@ class DoctorAdminForm(forms.ModelForm):
         if photo and "photo" in self.changed_data:
             stem = self.cleaned_data.get("slug") or self.instance.slug or "doctor"
             processed = process_photo(photo, stem)
-            self.avatar = processed.avatar
+            self.derived["avatar"] = processed.avatar  # never uploaded on its own
             return processed.photo
         if photo is False:  # "Clear" was ticked
-            self.avatar = None
+            self.derived["avatar"] = None
         return photo
-
-    def save(self, commit: bool = True) -> Doctor:
-        doctor = super().save(commit=False)
-        if hasattr(self, "avatar"):
-            doctor.avatar = self.avatar  # made from the photo, never uploaded on its own
-        if commit:
-            doctor.save()
-            self._save_m2m()
-        return doctor
 
 
 class TopicAdminForm(forms.ModelForm):

@@ -21,6 +21,7 @@ from ..models import (
     ArticleTerm,
     Department,
     Doctor,
+    IndexedArticle,
     Reference,
     RelatedArticle,
     RelatedExclusion,
@@ -32,20 +33,6 @@ from ..richtext import render_markdown
 from ..search.backends import backend
 
 PREFIX = "demo-"
-# Rows that hold or point at synthetic content, removed before a new seed.
-_DEMO_TABLES = [
-    Article,
-    ArticleSlug,
-    ArticleTerm,
-    Department,
-    Doctor,
-    Reference,
-    RelatedArticle,
-    RelatedExclusion,
-    RelatedPick,
-    TaggedArticle,
-    Tag,
-]
 SCHEDULED = datetime(2100, 1, 1, tzinfo=UTC)
 TOPICS = 60
 DEPARTMENTS = [
@@ -168,21 +155,25 @@ def remove() -> None:
     Plain SQL: deleting 100,000 articles through the ORM would load each one and refresh
     every sidebar it is in, only to throw the result away.
     """
-    t = {m.__name__: m._meta.db_table for m in _DEMO_TABLES}
-    demo = f"(SELECT id FROM {t['Article']} WHERE slug LIKE '{PREFIX}%%')"
+
+    def t(model) -> str:
+        return model._meta.db_table
+
+    demo = f"(SELECT id FROM {t(Article)} WHERE slug LIKE '{PREFIX}%%')"
     statements = [
-        f"DELETE FROM {SearchDocument._meta.db_table} WHERE {backend().key} IN {demo}",
-        f"DELETE FROM {t['RelatedArticle']} WHERE article_id IN {demo} OR related_id IN {demo}",
-        f"DELETE FROM {t['ArticleTerm']} WHERE article_id IN {demo}",
-        f"DELETE FROM {t['TaggedArticle']} WHERE content_object_id IN {demo}",
-        f"DELETE FROM {t['RelatedPick']} WHERE article_id IN {demo} OR related_id IN {demo}",
-        f"DELETE FROM {t['Reference']} WHERE article_id IN {demo}",
-        f"DELETE FROM {t['ArticleSlug']} WHERE article_id IN {demo}",
-        f"DELETE FROM {t['RelatedExclusion']} WHERE article_id IN {demo} OR excluded_id IN {demo}",
-        f"DELETE FROM {t['Article']} WHERE slug LIKE '{PREFIX}%%'",
-        f"DELETE FROM {t['Doctor']} WHERE slug LIKE '{PREFIX}%%'",
-        f"DELETE FROM {t['Department']} WHERE slug LIKE '{PREFIX}%%'",
-        f"DELETE FROM {t['Tag']} WHERE slug LIKE '{PREFIX}%%'",
+        f"DELETE FROM {t(SearchDocument)} WHERE {backend().key} IN {demo}",
+        f"DELETE FROM {t(RelatedArticle)} WHERE article_id IN {demo} OR related_id IN {demo}",
+        f"DELETE FROM {t(ArticleTerm)} WHERE article_id IN {demo}",
+        f"DELETE FROM {t(IndexedArticle)} WHERE article_id IN {demo}",
+        f"DELETE FROM {t(TaggedArticle)} WHERE content_object_id IN {demo}",
+        f"DELETE FROM {t(RelatedPick)} WHERE article_id IN {demo} OR related_id IN {demo}",
+        f"DELETE FROM {t(Reference)} WHERE article_id IN {demo}",
+        f"DELETE FROM {t(ArticleSlug)} WHERE article_id IN {demo}",
+        f"DELETE FROM {t(RelatedExclusion)} WHERE article_id IN {demo} OR excluded_id IN {demo}",
+        f"DELETE FROM {t(Article)} WHERE slug LIKE '{PREFIX}%%'",
+        f"DELETE FROM {t(Doctor)} WHERE slug LIKE '{PREFIX}%%'",
+        f"DELETE FROM {t(Department)} WHERE slug LIKE '{PREFIX}%%'",
+        f"DELETE FROM {t(Tag)} WHERE slug LIKE '{PREFIX}%%'",
     ]
     with connection.cursor() as cursor:
         for sql in statements:

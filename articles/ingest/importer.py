@@ -12,10 +12,10 @@ from datetime import UTC, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 
 from ..editorial import rules
 from ..models import Article, Department, Doctor, RelatedPick
+from ..slugs import slug_for
 from .pages import Page, PageArticle, PageError
 from .topics import topics_for
 
@@ -33,10 +33,6 @@ class ImportReport:
 
     def counts(self) -> Counter[tuple[str, str]]:
         return Counter((model, outcome) for model, outcome, _ in self.rows)
-
-
-def slug_for(text: str, fallback: str) -> str:
-    return slugify(text, allow_unicode=True)[:140].strip("-") or fallback
 
 
 def _save(
@@ -95,7 +91,7 @@ class _Importer:
         return self.seen[kind, slug]
 
     def department(self, name: str, where: tuple[str, int]) -> Department:
-        slug = slug_for(name, "department")
+        slug = slug_for(Department, name, "department")
 
         def build() -> Department:
             department = _get(Department, slug, name=name)
@@ -105,7 +101,7 @@ class _Importer:
         return self.once("department", slug, build)
 
     def doctor(self, name: str, department_name: str, where: tuple[str, int]) -> Doctor:
-        slug = slug_for(name, "doctor")
+        slug = slug_for(Doctor, name, "doctor")
         department = self.department(department_name, where)
 
         def build() -> Doctor:
@@ -117,7 +113,7 @@ class _Importer:
         return self.once("doctor", slug, build)
 
     def article(self, item: PageArticle, page: Page) -> Article:
-        slug = slug_for(item.title, "article")
+        slug = slug_for(Article, item.title, "article")
         where = (page.source, item.line)
         doctor = self.doctor(item.doctor, item.department, where)
         published_on = page.main.updated_on

@@ -365,12 +365,15 @@ class Article(models.Model):
         return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
     @property
+    def plain_text(self) -> str:
+        """The body as readers read it: rendered, without tags or Markdown marks. The one
+        definition, for excerpts and search snippets alike."""
+        return unescape(strip_tags(self.body_html)) if self.body_html else self.body
+
+    @property
     def excerpt(self) -> str:
-        """The summary, or the start of the text as readers see it (no Markdown marks)."""
-        if self.summary:
-            return self.summary
-        text = unescape(strip_tags(self.body_html)) if self.body_html else self.body
-        return Truncator(text).words(30)
+        """The summary, or the start of the text as readers see it."""
+        return self.summary or Truncator(self.plain_text).words(30)
 
 
 @receiver(pre_save, sender=Article)
@@ -412,6 +415,12 @@ class TaggedArticle(TaggedItemBase):
     natural_key.dependencies = ["articles.article", "taggit.tag"]
 
 
+# Versions under the proxy's own content type. reversion's default (for_concrete_model=True)
+# files them under taggit's Tag, which then has to be registered too, or saving a tag in the
+# admin is a RegistrationError. Registering Tag would be worse: every tag an article save
+# creates would join that article's revision, and restoring the article would undo later
+# renames of the tag, on every article that carries it.
+@reversion.register(for_concrete_model=False)
 class Topic(Tag):
     """taggit's tag, shown in the admin's Content section beside the articles it labels."""
 
