@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from .models import Article, ArticleSlug, Department, Doctor
+from .pagecache import depends_on
 from .related import draft_related, related_articles
 from .search import highlight, search, snippet
 from .tags import popular_tags
@@ -34,6 +35,7 @@ def _page(request: HttpRequest, articles: QuerySet[Article]) -> Page:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    depends_on(request, "lists")
     return render(
         request,
         "articles/home.html",
@@ -47,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def article_list(request: HttpRequest) -> HttpResponse:
+    depends_on(request, "lists")
     page = _page(request, Article.objects.published().for_listing())
     return render(request, "articles/article_list.html", {"page": page})
 
@@ -64,19 +67,22 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if article is None:
         return _redirect_old_slug(articles, slug)
     preview = not article.is_live
+    related = (
+        draft_related(article)
+        if article.state == Article.State.DRAFT
+        else related_articles(article)
+    )
+    if not editor:
+        depends_on(
+            request,
+            f"article:{article.pk}",
+            f"sidebar:{article.pk}",
+            *(f"article:{other.pk}" for other in related),
+        )
     response = render(
         request,
         "articles/article_detail.html",
-        {
-            "article": article,
-            "related": (
-                draft_related(article)
-                if article.state == Article.State.DRAFT
-                else related_articles(article)
-            ),
-            "editor": editor,
-            "preview": preview,
-        },
+        {"article": article, "related": related, "editor": editor, "preview": preview},
     )
     if editor:
         # The editors' bar and previews must never reach a shared cache.
@@ -97,12 +103,14 @@ def _redirect_old_slug(articles, slug: str) -> HttpResponse:
 
 @require_safe
 def department_list(request: HttpRequest) -> HttpResponse:
+    depends_on(request, "lists")
     departments = Department.objects.with_article_counts().prefetch_related("doctors")
     return render(request, "articles/department_list.html", {"departments": departments})
 
 
 @require_safe
 def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    depends_on(request, "lists")
     department = get_object_or_404(Department, slug=slug)
     page = _page(
         request, Article.objects.published().for_listing().filter(doctor__department=department)
@@ -117,6 +125,7 @@ def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def doctor_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    depends_on(request, "lists")
     doctor = get_object_or_404(Doctor.objects.select_related("department"), slug=slug)
     page = _page(request, Article.objects.published().for_listing().filter(doctor=doctor))
     return render(request, "articles/doctor_detail.html", {"doctor": doctor, "page": page})
@@ -124,6 +133,7 @@ def doctor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    depends_on(request, "lists")
     tag = get_object_or_404(Tag, slug=slug)
     page = _page(request, Article.objects.published().for_listing().filter(tags=tag))
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
@@ -132,6 +142,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def search_results(request: HttpRequest) -> HttpResponse:
     """Any input gives a page: results, or an empty state with suggestions."""
+    depends_on(request, "lists")
     results = search(request.GET.get("q", ""))
     # get_page, not page: a junk page number shows the nearest page rather than a 404.
     page = Paginator(results.ids, RESULTS_PER_PAGE).get_page(request.GET.get("page"))

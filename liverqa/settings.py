@@ -4,6 +4,8 @@ DJANGO_DEBUG        "1" turns on debug mode (never in production). Default off.
 DJANGO_SECRET_KEY   required when debug is off.
 DJANGO_ALLOWED_HOSTS comma-separated host names. Default: localhost names only.
 DATABASE_URL        e.g. postgres://user@127.0.0.1:5432/liverqa. Default: SQLite file db.sqlite3.
+REDIS_URL           e.g. redis://127.0.0.1:6379/0: pages and their versions shared by every
+                    app server. Default: pages in each process, versions in the database.
 """
 
 import os
@@ -58,7 +60,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # ETag and Last-Modified answered with 304, for cached and freshly rendered pages alike.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: an anonymous reader's cached page costs two cache reads and nothing else.
+    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -89,10 +95,52 @@ WSGI_APPLICATION = "liverqa.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        # Opening a connection costs about 3 ms here, half an uncached page: keep them open,
+        # checked before reuse.
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "600")),
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Readers never wait for a writer (WAL); a writer waits its turn instead of failing with
+    # "database is locked" (IMMEDIATE takes the write lock when a transaction starts, so two
+    # writers queue on the busy timeout rather than deadlock when one upgrades a read lock).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": os.environ.get("LIVERQA_SQLITE_TRANSACTION_MODE", "IMMEDIATE"),
+        "timeout": 20,
+    }
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES = {
+        "default": {**_redis, "KEY_PREFIX": "liverqa"},
+        "pages": {**_redis, "KEY_PREFIX": "liverqa-page"},
+        "versions": {**_redis, "KEY_PREFIX": "liverqa-version", "TIMEOUT": None},
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        # Shared by every worker process, so a change reaches all of them at once; never culled
+        # (a lost version would only cost a miss, but culling would cost many).
+        "versions": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "liverqa_page_versions",
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": 10**12},
+        },
+    }
+# Whole pages for anonymous readers, kept until what they show changes, at most this long;
+# 0 turns the page cache off.
+LIVERQA_PAGE_CACHE_SECONDS = int(os.environ.get("LIVERQA_PAGE_CACHE_SECONDS", "600"))
+# What a CDN or browser may keep: an editor's change reaches readers at most this late.
+LIVERQA_CDN_SECONDS = int(os.environ.get("LIVERQA_CDN_SECONDS", "60"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

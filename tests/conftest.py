@@ -27,6 +27,9 @@ def _plain_static_storage(settings, tmp_path):
     # Tests only: the default PBKDF2 (a million iterations) costs ~0.25 s per password set,
     # which staff_client pays in every test that uses it. No test is about hash strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Test data is never committed, so the page cache would never hear of a change: it is off
+    # here and on in tests/test_page_cache.py, which commit.
+    settings.LIVERQA_PAGE_CACHE_SECONDS = 0
 
 
 def make_department(name: str | None = None, **fields) -> Department:

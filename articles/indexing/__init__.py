@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -23,11 +24,12 @@ from ..models import Article
 BULK = 200
 
 
-def reindex(article_ids: Iterable[int]) -> None:
-    """Bring these articles in step: indexed if published or scheduled, forgotten if not."""
+def reindex(article_ids: Iterable[int]) -> set[int]:
+    """Bring these articles in step: indexed if published or scheduled, forgotten if not.
+    Returns the articles whose Other Voices lists changed."""
     ids = sorted(set(article_ids))
     search.index(ids)
-    related.refresh(ids)
+    return related.refresh(ids)
 
 
 def rebuild_all(progress: Callable[[int], None] | None = None) -> int:
@@ -36,6 +38,7 @@ def rebuild_all(progress: Callable[[int], None] | None = None) -> int:
         search.rebuild()
         count = related.rebuild(progress=progress)
     analyze()
+    _tell(Changes(everything=True))
     return count
 
 
@@ -44,9 +47,34 @@ def is_built() -> bool:
     return related.is_built() and (not search.is_empty() or not Article.objects.rankable().exists())
 
 
+@dataclass(frozen=True)
+class Changes:
+    """What one commit changed, as the indexing layer's listeners hear it."""
+
+    articles: frozenset[int] = frozenset()  # articles edited, published, unpublished, deleted
+    sidebars: frozenset[int] = frozenset()  # articles whose Other Voices list changed
+    everything: bool = False  # a rebuild, or a doctor, department or tag: assume all changed
+
+
+_listeners: list[Callable[[Changes], None]] = []
+
+
+def after_flush(listener: Callable[[Changes], None]) -> Callable[[Changes], None]:
+    """Call ``listener`` after every commit that changed content, once the indexes are in
+    step: the page cache forgets what changed here."""
+    _listeners.append(listener)
+    return listener
+
+
+def _tell(changes: Changes) -> None:
+    for listener in _listeners:
+        listener(changes)
+
+
 class _Pending(threading.local):
     def __init__(self) -> None:
         self.ids: set[int] = set()
+        self.everything = False
 
 
 _pending = _Pending()
@@ -58,12 +86,18 @@ def changed(*article_ids: int) -> None:
     transaction.on_commit(_flush)
 
 
+def site_changed() -> None:
+    """Note a change that many pages show (a doctor, a department, a tag)."""
+    _pending.everything = True
+    transaction.on_commit(_flush)
+
+
 def _flush() -> None:
     """Every callback after the first of a commit finds nothing left to do."""
-    ids, _pending.ids = _pending.ids, set()
-    if not ids:
-        return
-    if len(ids) > BULK or not is_built():
-        rebuild_all()
-    else:
-        reindex(ids)
+    ids, everything = _pending.ids, _pending.everything
+    _pending.ids, _pending.everything = set(), False
+    if len(ids) > BULK or (ids and not is_built()):
+        rebuild_all()  # tells the listeners itself
+    elif ids or everything:
+        sidebars = reindex(ids) if ids else set()
+        _tell(Changes(frozenset(ids), frozenset(sidebars), everything))

@@ -12,12 +12,14 @@ from ..models import (
     Article,
     Department,
     Doctor,
+    Reference,
     RelatedExclusion,
     RelatedPick,
     TaggedArticle,
     Topic,
 )
 from . import changed as article_changed
+from . import site_changed
 
 
 @receiver(post_save, sender=Article)
@@ -38,6 +40,8 @@ def _tag_row_changed(sender, instance: TaggedArticle, **kwargs) -> None:
     article_changed(instance.content_object_id)
 
 
+@receiver(post_save, sender=Reference)  # listed under the answer
+@receiver(post_delete, sender=Reference)
 @receiver(post_save, sender=RelatedPick)
 @receiver(post_delete, sender=RelatedPick)
 @receiver(post_save, sender=RelatedExclusion)
@@ -68,12 +72,14 @@ def _note_indexed_fields(sender, instance, **kwargs) -> None:
 
 @receiver(post_save, sender=Doctor)
 def _doctor_saved(sender, instance: Doctor, **kwargs) -> None:
+    site_changed()  # bylines, avatars and the doctor's page show every field
     if getattr(instance, "_reindex", False):
         article_changed(*instance.articles.values_list("pk", flat=True))
 
 
 @receiver(post_save, sender=Department)
 def _department_saved(sender, instance: Department, **kwargs) -> None:
+    site_changed()
     if getattr(instance, "_reindex", False):
         article_changed(
             *Article.objects.filter(doctor__department=instance).values_list("pk", flat=True)
@@ -83,6 +89,7 @@ def _department_saved(sender, instance: Department, **kwargs) -> None:
 @receiver(post_save, sender=Tag)
 @receiver(post_save, sender=Topic)
 def _tag_saved(sender, instance: Tag, **kwargs) -> None:
+    site_changed()
     if getattr(instance, "_reindex", False):
         article_changed(*_tagged(instance))
 
@@ -92,6 +99,13 @@ def _tag_saved(sender, instance: Tag, **kwargs) -> None:
 def _tag_deleted(sender, instance: Tag, **kwargs) -> None:
     # Before the cascade takes the tag off its articles, while they can still be found.
     article_changed(*_tagged(instance))
+    site_changed()
+
+
+@receiver(post_delete, sender=Doctor)
+@receiver(post_delete, sender=Department)
+def _doctor_or_department_deleted(sender, instance, **kwargs) -> None:
+    site_changed()
 
 
 def _tagged(tag: Tag) -> list[int]:

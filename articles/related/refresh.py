@@ -40,36 +40,44 @@ def stale_after(n: int) -> int:
     return max(100, n // 10)
 
 
-def refresh(article_ids: Iterable[int]) -> None:
-    """Bring the stored lists in step with the current state of these articles."""
+def refresh(article_ids: Iterable[int]) -> set[int]:
+    """Bring the stored lists in step with the current state of these articles. Returns the
+    articles whose stored lists changed (a page cache must forget their pages)."""
+    owners: set[int] = set()
     for article_id in sorted(set(article_ids)):
         with transaction.atomic():
             if Article.objects.rankable().filter(pk=article_id).exists():
-                _refresh_one(article_id)
+                owners |= _refresh_one(article_id)
             else:
-                forget(article_id)
-    _reweight_stalest()
+                owners |= forget(article_id)
+    return owners | _reweight_stalest()
 
 
-def forget(article_id: int) -> None:
-    """An unpublished article leaves every list and every df; lists refill when recomputed."""
+def forget(article_id: int) -> set[int]:
+    """An unpublished article leaves every list and every df; lists refill when recomputed.
+    Returns the articles whose lists it left."""
     indexed = IndexedArticle.objects.filter(article_id=article_id).first()
     if indexed:
         Term.objects.filter(pk__in=indexed.term_ids).update(df=F("df") - 1)
         indexed.delete()
     ArticleTerm.objects.filter(article_id=article_id).delete()
     RelatedArticle.objects.filter(article_id=article_id).delete()
-    RelatedArticle.objects.filter(related_id=article_id).delete()
+    shown_in = RelatedArticle.objects.filter(related_id=article_id)
+    owners = set(shown_in.values_list("article_id", flat=True))
+    shown_in.delete()
+    return owners
 
 
-def _reweight_stalest() -> None:
+def _reweight_stalest() -> set[int]:
     top = IndexedArticle.objects.aggregate(top=Max("generation"))["top"] or 0
     stale = IndexedArticle.objects.filter(
         generation__lt=top - stale_after(IndexedArticle.objects.count())
     )
+    owners: set[int] = set()
     for article_id in stale.order_by("generation").values_list("article_id", flat=True)[:REWEIGHT]:
         with transaction.atomic():
-            _refresh_one(article_id)
+            owners |= _refresh_one(article_id)
+    return owners
 
 
 def _bag(article_id: int) -> Bag:
@@ -123,7 +131,8 @@ def _weights(article_id: int, *, create: bool) -> dict[int, tuple[str, float]]:
     }
 
 
-def _refresh_one(article_id: int) -> None:
+def _refresh_one(article_id: int) -> set[int]:
+    """Returns the articles whose stored lists changed."""
     weights = _weights(article_id, create=True)
     ArticleTerm.objects.filter(article_id=article_id).delete()
     ArticleTerm.objects.bulk_create(
@@ -183,6 +192,7 @@ def _refresh_one(article_id: int) -> None:
     RelatedArticle.objects.bulk_create(
         RelatedArticle(**asdict(e)) for entries in changed.values() for e in entries
     )
+    return set(changed)
 
 
 def _key(entries: list[Entry] | list[RelatedArticle]) -> list[tuple]:
