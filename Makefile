@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 PG_URL ?= postgres://postgres@127.0.0.1:5432/liverqa
 
-.PHONY: install run test test-postgres lint format bench clean
+.PHONY: install run serve test test-postgres lint format bench clean
 
 install: $(STAMP)
 
@@ -24,6 +24,18 @@ run: $(STAMP) .env
 	$(BIN)/python manage.py load_initial_content
 	$(BIN)/python manage.py rebuild_indexes --if-empty
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production mode on this machine: debug off, no .env, gunicorn (gunicorn.conf.py) with
+# WhiteNoise serving compressed, content-hashed static files. HOST and PORT override the
+# address; DATABASE_URL and REDIS_URL are honoured; DJANGO_SECRET_KEY is required.
+PROD_ENV := LIVERQA_DOTENV= DJANGO_DEBUG=0
+serve: $(STAMP)
+	$(PROD_ENV) $(BIN)/python manage.py check --deploy --fail-level ERROR
+	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
+	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(PROD_ENV) $(BIN)/python manage.py load_initial_content
+	$(PROD_ENV) $(BIN)/python manage.py rebuild_indexes --if-empty
+	$(PROD_ENV) $(BIN)/gunicorn --config gunicorn.conf.py liverqa.wsgi
 
 # Written once, never overwritten: an editor's key and settings survive the next `make run`.
 .env:

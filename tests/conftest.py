@@ -30,6 +30,9 @@ def _plain_static_storage(settings, tmp_path):
     # Test data is never committed, so the page cache would never hear of a change: it is off
     # here and on in tests/test_page_cache.py, which commit.
     settings.LIVERQA_PAGE_CACHE_SECONDS = 0
+    yield
+    # What a test's (rolled back) transactions noted for indexing must not reach the next test.
+    indexing.forget_pending()
 
 
 def make_department(name: str | None = None, **fields) -> Department:

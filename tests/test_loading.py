@@ -6,7 +6,7 @@ import json
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from articles.models import Article, ArticleSlug, RelatedArticle
@@ -79,3 +79,74 @@ def test_old_addresses_survive_export_flush_and_load(tmp_path, reader):
     old = reader.get(reverse("articles:article_detail", args=[MAIN]))
     assert old.status_code == 301
     assert old["Location"] == "/articles/liver-calcifications-and-cancer/"
+
+
+def _broken(tmp_path, change) -> str:
+    rows = shipped_rows()
+    change(rows)
+    fixture = tmp_path / "broken.json"
+    fixture.write_text(json.dumps(rows))
+    return str(fixture)
+
+
+def _dangling_doctor(rows):
+    article = next(r for r in rows if r["model"] == "articles.article")
+    article["fields"]["doctor"] = ["no-such-doctor"]
+
+
+def _bad_date(rows):
+    article = next(r for r in rows if r["model"] == "articles.article")
+    article["fields"]["published_at"] = "the 31st of Smarch"
+
+
+def _duplicate_department(rows):
+    first = next(r for r in rows if r["model"] == "articles.department")
+    rows.insert(1, {"model": "articles.department", "fields": {**first["fields"], "slug": "twin"}})
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (_dangling_doctor, "doctor_id"),
+        (_bad_date, "the 31st of Smarch"),
+        (_duplicate_department, "unique"),
+    ],
+)
+def test_a_broken_fixture_fails_clearly_and_changes_nothing(tmp_path, change, says):
+    call_command("loaddata", "content", verbosity=0)
+    before = {
+        model: list(model.objects.order_by("pk").values())
+        for model in (Article, ArticleSlug, RelatedArticle)
+    }
+    with pytest.raises(CommandError) as error:
+        call_command("loaddata", _broken(tmp_path, change), verbosity=0)
+    assert "Nothing was loaded" in str(error.value)
+    assert says.lower() in str(error.value).lower()
+    assert before == {model: list(model.objects.order_by("pk").values()) for model in before}
+
+
+def test_manage_py_loaddata_of_a_broken_fixture_exits_non_zero_with_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    fixture = _broken(tmp_path, _dangling_doctor)
+    database = tmp_path / "db.sqlite3"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_DEBUG": "1",
+        "LIVERQA_DOTENV": "",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=settings.BASE_DIR, env=env, check=True)
+    result = subprocess.run(
+        [*manage, "loaddata", fixture],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "CommandError: Could not load" in result.stderr
+    assert "Traceback" not in result.stderr

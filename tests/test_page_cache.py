@@ -10,7 +10,6 @@ import time_machine
 from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.editorial import rules

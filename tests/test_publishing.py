@@ -122,7 +122,8 @@ def test_changelist_status_column_and_publication_filter(staff_client):
         make_article("A scheduled one?", published_at=NOON + timedelta(days=1))
         make_article("A live one?")
         stale = make_article("A stale one?")
-        rules.record_review(stale, stale.doctor, NOON.date() - timedelta(days=400))
+        stale.reviewed_by, stale.reviewed_on = stale.doctor, NOON.date() - timedelta(days=400)
+        stale.next_review_due = rules.review_due(stale.reviewed_on)
         stale.save()
         url = reverse("admin:articles_article_changelist")
         html = staff_client.get(url).text

@@ -105,10 +105,13 @@ class ArticleAdminForm(DerivedFieldsForm):
             self.add_error("reviewed_on", "When did this doctor review the answer?")
         if reviewed_on and not cleaned.get("reviewed_by"):
             self.add_error("reviewed_by", "Which doctor reviewed the answer?")
-        if "reviewed_on" in self.changed_data:
-            chosen = (
-                cleaned.get("next_review_due") if "next_review_due" in self.changed_data else None
+        if reviewed_on:
+            # A new review date restarts the cycle unless the next date was set by hand too;
+            # a next date cleared by hand is the usual interval again, never nothing.
+            restarted = (
+                "reviewed_on" in self.changed_data and "next_review_due" not in self.changed_data
             )
+            chosen = None if restarted else cleaned.get("next_review_due")
             cleaned["next_review_due"] = rules.review_due(reviewed_on, chosen)
         return cleaned
 

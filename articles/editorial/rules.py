@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from ..models import Article, Doctor
+from ..models import Article
 from .reviews import next_review_due
 
 
@@ -29,13 +29,6 @@ def publish(article: Article, at: datetime | None = None) -> None:
     article.published_at = publication_time(article.status, at or article.published_at)
 
 
-def schedule(article: Article, at: datetime) -> None:
-    """Publish ``article`` at a moment still to come."""
-    if at <= timezone.now():
-        raise ValueError("A schedule needs a moment in the future; use publish() for now.")
-    publish(article, at)
-
-
 def unpublish(article: Article) -> None:
     """Back to draft. The publication date is kept, so publishing again restores it."""
     article.status = Article.Status.DRAFT
@@ -46,10 +39,3 @@ def review_due(reviewed_on: date | None, next_due: date | None = None) -> date |
     if reviewed_on is None:
         return next_due
     return next_due or next_review_due(reviewed_on)
-
-
-def record_review(article: Article, by: Doctor, on: date, next_due: date | None = None) -> None:
-    """``by`` checked the answer on ``on``; the next review falls due a cycle later."""
-    article.reviewed_by = by
-    article.reviewed_on = on
-    article.next_review_due = review_due(on, next_due)

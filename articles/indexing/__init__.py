@@ -10,6 +10,7 @@ fixture) costs one bulk rebuild instead of thousands of small refreshes.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,16 +21,28 @@ from .. import related, search
 from ..bulk import analyze
 from ..models import Article
 
-# More changed articles than this in one commit: rebuild everything, which is cheaper.
+logger = logging.getLogger(__name__)
+
+# A commit that changes more articles than this, and more than a quarter of the site, is
+# indexed by one rebuild (the 6-article fixture into an empty site, a large import); smaller
+# ones article by article, which on a large site is far cheaper than a rebuild.
 BULK = 200
 
 
 def reindex(article_ids: Iterable[int]) -> set[int]:
     """Bring these articles in step: indexed if published or scheduled, forgotten if not.
-    Returns the articles whose Other Voices lists changed."""
+    Returns the articles whose Other Voices lists changed. One transaction: search and
+    Other Voices move together or not at all."""
     ids = sorted(set(article_ids))
-    search.index(ids)
-    return related.refresh(ids)
+    with transaction.atomic():
+        search.index(ids)
+        return related.refresh(ids)
+
+
+def deleting(article_id: int) -> None:
+    """An article is being deleted: its terms leave the statistics in the same transaction,
+    while its row still says which they were."""
+    related.release(article_id)
 
 
 def rebuild_all(progress: Callable[[int], None] | None = None) -> int:
@@ -68,7 +81,10 @@ def after_flush(listener: Callable[[Changes], None]) -> Callable[[Changes], None
 
 def _tell(changes: Changes) -> None:
     for listener in _listeners:
-        listener(changes)
+        try:
+            listener(changes)
+        except Exception:  # one listener's failure must not keep the others from hearing
+            logger.exception("An indexing listener failed on %s", changes)
 
 
 class _Pending(threading.local):
@@ -92,12 +108,32 @@ def site_changed() -> None:
     transaction.on_commit(_flush)
 
 
+def forget_pending() -> None:
+    """Drop what rolled-back transactions noted (tests, whose data never commits)."""
+    _pending.ids, _pending.everything = set(), False
+
+
 def _flush() -> None:
-    """Every callback after the first of a commit finds nothing left to do."""
+    """Every callback after the first of a commit finds nothing left to do. Never raises: the
+    save it follows is committed already, and must not turn into an error page."""
     ids, everything = _pending.ids, _pending.everything
     _pending.ids, _pending.everything = set(), False
-    if len(ids) > BULK or (ids and not is_built()):
-        rebuild_all()  # tells the listeners itself
-    elif ids or everything:
+    if not ids and not everything:
+        return
+    try:
+        if ids and (not is_built() or len(ids) > max(BULK, _ranked() // 4)):
+            rebuild_all()  # cheaper than refreshing a large share one by one; tells listeners
+            return
         sidebars = reindex(ids) if ids else set()
-        _tell(Changes(frozenset(ids), frozenset(sidebars), everything))
+        changes = Changes(frozenset(ids), frozenset(sidebars), everything)
+    except Exception:
+        logger.exception(
+            "Indexing after a commit failed (articles %s); run manage.py rebuild_indexes",
+            sorted(ids),
+        )
+        changes = Changes(frozenset(ids), everything=True)  # no page may stay stale
+    _tell(changes)
+
+
+def _ranked() -> int:
+    return Article.objects.rankable().count()

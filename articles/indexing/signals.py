@@ -19,13 +19,18 @@ from ..models import (
     Topic,
 )
 from . import changed as article_changed
-from . import site_changed
+from . import deleting, site_changed
 
 
 @receiver(post_save, sender=Article)
 @receiver(post_delete, sender=Article)
 def _article_saved_or_deleted(sender, instance: Article, **kwargs) -> None:
     article_changed(instance.pk)
+
+
+@receiver(pre_delete, sender=Article)
+def _article_deleting(sender, instance: Article, **kwargs) -> None:
+    deleting(instance.pk)
 
 
 @receiver(m2m_changed, sender=TaggedArticle)

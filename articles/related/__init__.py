@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from ..models import Article, IndexedArticle
 from .rebuild import rebuild
-from .refresh import draft_list, refresh
+from .refresh import draft_list, refresh, release
 from .scoring import SHOWN
 
-__all__ = ["draft_related", "is_built", "rebuild", "refresh", "related_articles"]
+__all__ = ["draft_related", "is_built", "rebuild", "refresh", "related_articles", "release"]
 
 
 def is_built() -> bool:

@@ -99,21 +99,37 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-_PATTERNS = {
-    concept: re.compile(
-        r"(?<![\w-])(?:"
-        + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-        + r")(?![\w-])",
-        re.IGNORECASE,
-    )
-    for concept, phrases in CONCEPTS.items()
+_WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+# Each phrase as its words, so a text is scanned once: at each word, the longest phrase
+# starting there wins ("hbv dna" before "hbv").
+_CONCEPT_OF = {
+    tuple(_words(phrase)): concept for concept, phrases in CONCEPTS.items() for phrase in phrases
 }
+# For each word that starts a phrase, the longest phrase it starts: most words start none.
+_LONGEST: dict[str, int] = {}
+for _phrase in _CONCEPT_OF:
+    _LONGEST[_phrase[0]] = max(_LONGEST.get(_phrase[0], 0), len(_phrase))
 
 
 def concepts_in(text: str) -> Counter[str]:
     """How many times ``text`` names each concept."""
-    found = Counter()
-    for concept, pattern in _PATTERNS.items():
-        if hits := len(pattern.findall(text)):
-            found[concept] = hits
+    words = _words(text)
+    found: Counter[str] = Counter()
+    i = 0
+    while i < len(words):
+        longest = _LONGEST.get(words[i], 0)
+        for size in range(min(longest, len(words) - i), 0, -1):
+            concept = _CONCEPT_OF.get(tuple(words[i : i + size]))
+            if concept:
+                found[concept] += 1
+                i += size
+                break
+        else:
+            i += 1
     return found

@@ -96,14 +96,13 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
     info_by_id = dict(zip(ids, infos, strict=True))
     entries: list[Entry] = []
     transposed = {kind: m.T.tocsr() for kind, m in matrices.items()}
+    scratch = np.zeros(n)  # one dense row, filled and emptied per lookup
     for start in range(0, n, CHUNK):
         parts = {
             kind: (matrices[kind][start : start + CHUNK] @ transposed[kind]).tocsr() * weight
             for kind, weight in WEIGHTS.items()
         }
         both = sum(parts.values()).tocsr()
-        for matrix in [*parts.values(), both]:
-            matrix.sort_indices()
         for offset in range(both.shape[0]):
             row = start + offset
             columns, totals = _row(both, offset)
@@ -111,11 +110,12 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
             columns, totals = columns[keep], totals[keep]
             if len(columns) > CANDIDATES:
                 columns = columns[np.argpartition(-totals, CANDIDATES)[:CANDIDATES]]
-            text, concept, tag = (_lookup(parts[kind], offset, columns) for kind in KINDS)
+            text, concept, tag = (_lookup(parts[kind], offset, columns, scratch) for kind in KINDS)
             entries.extend(
                 rank_list(
                     infos[row],
-                    [info_by_id[p] for p in picks.get(ids[row], [])],
+                    # A pick published while this ran has no vector yet: its turn comes next.
+                    [info_by_id[p] for p in picks.get(ids[row], []) if p in info_by_id],
                     excluded.get(ids[row], set()),
                     (
                         Candidate(infos[c], float(t), float(k), float(g))
@@ -167,13 +167,16 @@ def _row(matrix: sparse.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
     return matrix.indices[start:end], matrix.data[start:end]
 
 
-def _lookup(matrix: sparse.csr_matrix, row: int, columns: np.ndarray) -> np.ndarray:
-    """``matrix[row, columns]`` for a sorted-index CSR row, zero where absent."""
+def _lookup(
+    matrix: sparse.csr_matrix, row: int, columns: np.ndarray, scratch: np.ndarray
+) -> np.ndarray:
+    """``matrix[row, columns]``, zero where absent, through a dense scratch row (cheaper than
+    sorting every product's indices)."""
     indices, data = _row(matrix, row)
-    if not len(indices):
-        return np.zeros(len(columns))
-    positions = np.searchsorted(indices, columns).clip(max=len(indices) - 1)
-    return np.where(indices[positions] == columns, data[positions], 0.0)
+    scratch[indices] = data
+    values = scratch[columns]
+    scratch[indices] = 0.0
+    return values
 
 
 def _create_terms(keys: list[tuple[str, str]], df: np.ndarray) -> list[int]:

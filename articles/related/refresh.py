@@ -53,13 +53,18 @@ def refresh(article_ids: Iterable[int]) -> set[int]:
     return owners | _reweight_stalest()
 
 
-def forget(article_id: int) -> set[int]:
-    """An unpublished article leaves every list and every df; lists refill when recomputed.
-    Returns the articles whose lists it left."""
-    indexed = IndexedArticle.objects.filter(article_id=article_id).first()
+def release(article_id: int) -> None:
+    """The article's terms leave the statistics (each df down by one), once."""
+    indexed = IndexedArticle.objects.select_for_update().filter(article_id=article_id).first()
     if indexed:
         Term.objects.filter(pk__in=indexed.term_ids).update(df=F("df") - 1)
         indexed.delete()
+
+
+def forget(article_id: int) -> set[int]:
+    """An unpublished article leaves every list and every df; lists refill when recomputed.
+    Returns the articles whose lists it left."""
+    release(article_id)
     ArticleTerm.objects.filter(article_id=article_id).delete()
     RelatedArticle.objects.filter(article_id=article_id).delete()
     shown_in = RelatedArticle.objects.filter(related_id=article_id)
@@ -74,8 +79,14 @@ def _reweight_stalest() -> set[int]:
         generation__lt=top - stale_after(IndexedArticle.objects.count())
     )
     owners: set[int] = set()
-    for article_id in stale.order_by("generation").values_list("article_id", flat=True)[:REWEIGHT]:
-        with transaction.atomic():
+    with transaction.atomic():
+        # Another process re-weighting at the same moment takes other articles, not these.
+        picked = list(
+            stale.order_by("generation")
+            .select_for_update(skip_locked=True)
+            .values_list("article_id", flat=True)[:REWEIGHT]
+        )
+        for article_id in picked:
             owners |= _refresh_one(article_id)
     return owners
 
@@ -111,7 +122,8 @@ def _weights(article_id: int, *, create: bool) -> dict[int, tuple[str, float]]:
     n = IndexedArticle.objects.count()
     if create:
         now = {t.pk for t in terms.values()}
-        indexed = IndexedArticle.objects.filter(article_id=article_id).first()
+        # Locked, so two refreshes of one article cannot both apply the same df change.
+        indexed = IndexedArticle.objects.select_for_update().filter(article_id=article_id).first()
         before = set(indexed.term_ids) if indexed else set()
         Term.objects.filter(pk__in=now - before).update(df=F("df") + 1)
         Term.objects.filter(pk__in=before - now).update(df=F("df") - 1)
@@ -188,6 +200,9 @@ def _refresh_one(article_id: int) -> set[int]:
         if _key(entries) != _key(lists.get(owner, [])):
             changed[owner] = entries
 
+    # The lists' owners locked in id order: a concurrent refresh writing the same list waits
+    # for this one instead of colliding on its ranks.
+    list(Article.objects.select_for_update().filter(pk__in=changed).order_by("pk").values("pk"))
     RelatedArticle.objects.filter(article_id__in=list(changed)).delete()
     RelatedArticle.objects.bulk_create(
         RelatedArticle(**asdict(e)) for entries in changed.values() for e in entries

@@ -45,9 +45,7 @@ def bag_of(title: str, summary: str, body: str, tag_ids: Iterable[int]) -> Bag:
     words.update(words)  # the title counts twice
     words.update(terms(summary))
     words.update(terms(body))
-    concepts = Counter()
-    for _ in range(TITLE_CONCEPT):
-        concepts.update(concepts_in(title))
+    concepts = Counter({c: n * TITLE_CONCEPT for c, n in concepts_in(title).items()})
     concepts.update(concepts_in(f"{summary}\n{body}"))
     return {
         Term.Kind.WORD: words,
@@ -119,15 +117,26 @@ class Candidate:
     tags: float
 
 
-def pair_score(owner: Info, c: Candidate) -> Entry:
-    """The one definition of how related ``c`` is to ``owner``, with its parts."""
+def _boosts(owner: Info, c: Candidate) -> tuple[float, float, float]:
     content = c.text + c.concept + c.tags
     department = content * B_DEPARTMENT if c.info.department_id == owner.department_id else 0.0
     doctor = content * B_DOCTOR if c.info.doctor_id == owner.doctor_id else 0.0
+    return content, department, doctor
+
+
+def score(owner: Info, c: Candidate) -> float:
+    """The one definition of how related ``c`` is to ``owner``."""
+    content, department, doctor = _boosts(owner, c)
+    return content + department + doctor
+
+
+def pair_score(owner: Info, c: Candidate) -> Entry:
+    """``score`` with its parts, as stored for editors to see."""
+    content, department, doctor = _boosts(owner, c)
     return Entry(
         article_id=owner.id,
         related_id=c.info.id,
-        score=content + department + doctor,
+        score=score(owner, c),
         text_score=c.text,
         concept_score=c.concept,
         tag_score=c.tags,
@@ -150,19 +159,19 @@ def rank_list(
     per_doctor = Counter(p.doctor_id for p in picks)
     scored = sorted(
         (
-            (pair_score(article, c), c.info)
+            (-score(article, c), -c.info.published, c.info.id, c)
             for c in candidates
             if c.info.id not in taken and c.text + c.concept + c.tags > 0
         ),
-        key=lambda pair: (-pair[0].score, -pair[1].published, pair[1].id),
+        key=lambda item: item[:3],
     )
-    for entry, info in scored:
+    for *_, c in scored:
         if len(entries) >= STORED:
             break
-        if per_doctor[info.doctor_id] >= PER_DOCTOR:
+        if per_doctor[c.info.doctor_id] >= PER_DOCTOR:
             continue
-        per_doctor[info.doctor_id] += 1
-        entries.append(entry)
+        per_doctor[c.info.doctor_id] += 1
+        entries.append(pair_score(article, c))
     for rank, entry in enumerate(entries, start=1):
         entry.rank = rank
     return entries

@@ -17,7 +17,7 @@ from .backends import CAP, backend
 from .highlight import highlight, snippet
 from .query import Query, parse
 
-__all__ = ["Results", "forget", "highlight", "index", "is_empty", "rebuild", "search", "snippet"]
+__all__ = ["Results", "highlight", "index", "is_empty", "rebuild", "search", "snippet"]
 
 CJK_ANYWHERE = re.compile(rf"[{CJK}]+")
 
@@ -57,11 +57,6 @@ def index(ids: Iterable[int]) -> None:
     if ids:
         backend().delete(ids)
         backend().insert(_documents(ids))
-
-
-def forget(ids: Iterable[int]) -> None:
-    if ids := list(ids):
-        backend().delete(ids)
 
 
 def rebuild() -> int:
