@@ -1,0 +1,1 @@
+"""Uploaded files: stored under names nobody can guess (``storage``)."""
