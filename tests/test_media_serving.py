@@ -61,6 +61,13 @@ def test_a_live_articles_audio_is_served_to_readers_with_one_query(
     assert "Cookie" not in response.get("Vary", "")
 
 
+def test_the_page_cache_leaves_files_alone(settings, reader, live_audio, django_assert_num_queries):
+    settings.LIVERQA_PAGE_CACHE_SECONDS = 600  # on, as in production
+    with django_assert_num_queries(1):
+        response = reader.get(media_url(live_audio))
+    assert response.status_code == 200 and "X-Page-Cache" not in response
+
+
 def test_the_article_page_links_to_the_file_the_view_serves(reader, live_audio):
     article = Article.objects.get()
     page = reader.get(article.get_absolute_url()).text
