@@ -271,3 +271,26 @@ def test_files_stored_before_keep_their_names(reader, live_audio):
     article.save()
     assert Article.objects.get().audio.name == "audio/answer.mp3"
     assert reader.get("/media/audio/answer.mp3").status_code == 200
+
+
+# -- nginx sends the bytes -----------------------------------------------------------------------
+
+
+def test_with_accel_redirect_nginx_sends_what_the_view_allows(
+    settings, reader, staff_client, live_audio
+):
+    settings.LIVERQA_MEDIA_ACCEL_REDIRECT = "/protected-media/"
+    response = reader.get(media_url(live_audio))
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == "/protected-media/audio/answer.mp3"
+    assert response["Content-Type"] == "audio/mpeg"
+    assert response["Cache-Control"] == "public, max-age=86400"
+    assert response.content == b""
+
+    draft = store("audio/ça va.mp3", AUDIO)
+    make_article(audio=draft, status=Article.Status.DRAFT, published_at=None)
+    assert reader.get(media_url(draft)).status_code == 404
+    response = staff_client.get(media_url(draft))
+    assert response["X-Accel-Redirect"] == "/protected-media/audio/%C3%A7a%20va.mp3"
+    assert response["Cache-Control"] == "private, no-store"
+    assert staff_client.get("/media/audio/missing.mp3").status_code == 404

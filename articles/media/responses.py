@@ -1,13 +1,15 @@
-"""A file's bytes, once the view has decided who may have them: streamed, with byte ranges and
-revalidation."""
+"""The three ways a file's bytes leave the site once the view has decided who may have them:
+streamed by Django (with ranges and revalidation), handed to nginx (``X-Accel-Redirect``), or
+a redirect to a signed address in the bucket."""
 
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.cache import get_conditional_response
+from django.utils.encoding import filepath_to_uri
 from django.utils.http import http_date
 
 from .ranges import Unsatisfiable, byte_range
@@ -92,3 +94,17 @@ def stream(request: HttpRequest, name: str, cache_control: str) -> HttpResponse:
         content_type=headers.pop("Content-Type"),
         headers=headers,
     )
+
+
+def accel_redirect(name: str, prefix: str, cache_control: str) -> HttpResponse:
+    """An empty answer telling nginx to send the file from its internal ``prefix`` location;
+    nginx handles ranges and revalidation, and keeps these headers."""
+    return HttpResponse(
+        headers=_headers(name, cache_control) | {"X-Accel-Redirect": prefix + filepath_to_uri(name)}
+    )
+
+
+def signed_redirect(url: str, cache_control: str) -> HttpResponse:
+    response = HttpResponseRedirect(url)
+    response["Cache-Control"] = cache_control
+    return response

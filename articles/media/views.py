@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
@@ -26,4 +27,11 @@ def media_file(request: HttpRequest, path: str) -> HttpResponse:
 
 
 def _send(request: HttpRequest, name: str, live: bool) -> HttpResponse:
+    if prefix := settings.LIVERQA_MEDIA_ACCEL_REDIRECT:
+        return responses.accel_redirect(name, prefix, PUBLIC if live else STAFF_ONLY)
+    if hasattr(default_storage, "signed_url"):  # a private bucket
+        seconds = settings.LIVERQA_MEDIA_SIGNED_SECONDS
+        # A cached redirect must not outlive the signature it points to.
+        cache_control = f"public, max-age={seconds // 2}" if live else STAFF_ONLY
+        return responses.signed_redirect(default_storage.signed_url(name, seconds), cache_control)
     return responses.stream(request, name, PUBLIC if live else STAFF_ONLY)
