@@ -70,6 +70,12 @@ def _anonymous(request: HttpRequest) -> bool:
     return request.method in {"GET", "HEAD"} and settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
+def _is_upload(request: HttpRequest) -> bool:
+    """Uploaded files are not pages: the media view and HTTP caches keep them, and asking the
+    versions cache first would cost every file several queries."""
+    return request.path.startswith(settings.MEDIA_URL)
+
+
 def _current(keys) -> dict[str, int]:
     return caches["versions"].get_many(list(keys))
 
@@ -91,7 +97,11 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not settings.LIVERQA_PAGE_CACHE_SECONDS or not _anonymous(request):
+        if (
+            not settings.LIVERQA_PAGE_CACHE_SECONDS
+            or not _anonymous(request)
+            or _is_upload(request)
+        ):
             return self.get_response(request)
         key = _page_key(request)
         if key is None:

@@ -6,6 +6,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from .editors import is_editor
 from .models import Article, ArticleSlug, Department, Doctor
 from .pagecache import depends_on
 from .related import draft_related, related_articles
@@ -54,14 +55,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/article_list.html", {"page": page})
 
 
-def _is_editor(request: HttpRequest) -> bool:
-    """Staff who may see articles readers cannot: drafts and scheduled ones, as previews."""
-    return request.user.is_staff and request.user.has_perm("articles.view_article")
-
-
 @require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    editor = _is_editor(request)
+    editor = is_editor(request.user)
     articles = Article.objects.all() if editor else Article.objects.published()
     article = articles.for_page().filter(slug=slug).first()
     if article is None:

@@ -6,9 +6,18 @@ DJANGO_ALLOWED_HOSTS comma-separated host names. Default: localhost names only.
 DATABASE_URL        e.g. postgres://user@127.0.0.1:5432/liverqa. Default: SQLite file db.sqlite3.
 REDIS_URL           e.g. redis://127.0.0.1:6379/0: pages and their versions shared by every
                     app server. Default: pages in each process, versions in the database.
+LIVERQA_MEDIA_ACCEL_REDIRECT  e.g. /protected-media/: nginx's internal location for MEDIA_ROOT;
+                    the media view decides access and nginx sends the bytes. Default: Django
+                    streams them.
+AWS_STORAGE_BUCKET_NAME  keeps uploads in this private S3-compatible bucket (django-storages),
+                    with AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME, AWS_S3_ADDRESSING_STYLE when
+                    set; boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY itself.
+                    Default: the media folder, MEDIA_ROOT.
+LIVERQA_MEDIA_SIGNED_SECONDS  how long a signed bucket address lasts. Default 600.
 """
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -164,8 +173,50 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"
+LIVERQA_MEDIA_SIGNED_SECONDS = int(os.environ.get("LIVERQA_MEDIA_SIGNED_SECONDS", "600"))
+# nginx's internal location for MEDIA_ROOT; empty: Django streams the files itself.
+LIVERQA_MEDIA_ACCEL_REDIRECT = os.environ.get("LIVERQA_MEDIA_ACCEL_REDIRECT", "")
+if LIVERQA_MEDIA_ACCEL_REDIRECT and not (
+    LIVERQA_MEDIA_ACCEL_REDIRECT.startswith("/") and LIVERQA_MEDIA_ACCEL_REDIRECT.endswith("/")
+):
+    raise ImproperlyConfigured(
+        "LIVERQA_MEDIA_ACCEL_REDIRECT must be a path such as /protected-media/."
+    )
+if LIVERQA_MEDIA_ACCEL_REDIRECT and os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    raise ImproperlyConfigured(
+        "Set LIVERQA_MEDIA_ACCEL_REDIRECT (nginx sends the media folder) or "
+        "AWS_STORAGE_BUCKET_NAME (the bucket does), not both."
+    )
+
+
+def media_storage(environ: Mapping[str, str]) -> dict:
+    """The uploads' storage: the media folder, or a private S3-compatible bucket when
+    AWS_STORAGE_BUCKET_NAME is set. Both give new uploads random names."""
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return {"BACKEND": "articles.media.storage.MediaStorage"}
+    optional = {
+        "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL"),
+        "region_name": environ.get("AWS_S3_REGION_NAME"),
+        "addressing_style": environ.get("AWS_S3_ADDRESSING_STYLE"),
+    }
+    return {
+        "BACKEND": "articles.media.s3.S3MediaStorage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            **{option: value for option, value in optional.items() if value},
+            # Objects stay private: the media view redirects to signed, expiring addresses.
+            "querystring_auth": True,
+            "signature_version": "s3v4",  # botocore would sign with the retired version 2
+            "default_acl": None,
+            # Never replace a file: older versions in the history still point to it.
+            "file_overwrite": False,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

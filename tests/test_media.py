@@ -52,7 +52,7 @@ def test_audio_length_is_read_from_the_file(staff_client, reader, name, data, se
     assert response.status_code == 302
     article = Article.objects.get()
     assert article.audio_duration == timedelta(seconds=seconds)
-    assert article.audio.name.startswith("audio/answer")
+    assert article.audio.name.startswith("audio/") and "answer" not in article.audio.name
     assert default_storage.exists(article.audio.name)
     page = reader.get(article.get_absolute_url()).text
     assert f'<time datetime="{durations.iso8601(article.audio_duration)}">{human}</time>' in page
@@ -132,7 +132,7 @@ def test_photo_is_stored_resized_with_a_square_avatar(staff_client, reader):
     photo = upload("portrait.png", image_bytes(1600, 1200), "image/png")
     assert post_photo(staff_client, doctor, photo).status_code == 302
     doctor.refresh_from_db()
-    assert doctor.photo.name.startswith("doctors/sun-wei") and doctor.photo.name.endswith(".jpg")
+    assert doctor.photo.name.startswith("doctors/") and doctor.photo.name.endswith(".jpg")
     with default_storage.open(doctor.photo.name) as stored, Image.open(stored) as image:
         assert (image.format, image.size) == ("JPEG", (800, 600))
     with default_storage.open(doctor.avatar.name) as stored, Image.open(stored) as image:

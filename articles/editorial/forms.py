@@ -125,8 +125,7 @@ class DoctorAdminForm(DerivedFieldsForm):
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
         if photo and "photo" in self.changed_data:
-            stem = self.cleaned_data.get("slug") or self.instance.slug or "doctor"
-            processed = process_photo(photo, stem)
+            processed = process_photo(photo)
             self.derived["avatar"] = processed.avatar  # never uploaded on its own
             return processed.photo
         if photo is False:  # "Clear" was ticked

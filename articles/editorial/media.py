@@ -54,7 +54,7 @@ def _jpeg(image: Image.Image, name: str) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=name)
 
 
-def process_photo(upload: UploadedFile, stem: str) -> Photo:
+def process_photo(upload: UploadedFile) -> Photo:
     """A doctor's photo as stored: at most ``PHOTO_SIZE`` wide, upright, without EXIF data
     (which may hold the place it was taken), plus a square avatar."""
     _check_size(upload, settings.LIVERQA_PHOTO_MAX_BYTES, "photo")
@@ -87,7 +87,8 @@ def process_photo(upload: UploadedFile, stem: str) -> Photo:
         ) from exc
     finally:
         upload.seek(0)
-    return Photo(_jpeg(photo, f"{stem}.jpg"), _jpeg(avatar, f"{stem}.jpg"))
+    # The storage gives each a random name; only the extension is kept.
+    return Photo(_jpeg(photo, "photo.jpg"), _jpeg(avatar, "avatar.jpg"))
 
 
 def _flatten(image: Image.Image) -> Image.Image:

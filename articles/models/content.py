@@ -269,7 +269,9 @@ class Article(models.Model):
         ordering = ["-published_at", "pk"]
         indexes = [
             # Covers published() ordered by (-published_at, pk), so deep pages need no sort.
-            models.Index(fields=["status", "-published_at", "id"], name="article_listing_idx")
+            models.Index(fields=["status", "-published_at", "id"], name="article_listing_idx"),
+            # The media view asks, for every file, which article uses it.
+            models.Index(fields=["audio"], name="article_audio_idx"),
         ]
         constraints = [
             models.CheckConstraint(

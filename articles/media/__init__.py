@@ -1,0 +1,8 @@
+"""Uploaded files: stored under names nobody can guess, and served only to those who may see
+the row that refers to them.
+
+``storage`` names new uploads (``s3`` keeps them in a private bucket); ``access`` decides who
+may fetch a file; ``ranges`` reads a ``Range`` header; ``responses`` sends the bytes (streamed,
+through nginx, or by a redirect to a signed S3 address); ``views.media_file`` puts them
+together at ``MEDIA_URL``.
+"""
