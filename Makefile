@@ -39,7 +39,7 @@ serve: $(STAMP)
 
 # Written once, never overwritten: an editor's key and settings survive the next `make run`.
 .env:
-	$(PYTHON) -c "import secrets; print('DJANGO_DEBUG=1'); print('DJANGO_SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
+	umask 077 && $(PYTHON) -c "import secrets; print('DJANGO_DEBUG=1'); print('DJANGO_SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
 
 test: $(STAMP)
 	$(BIN)/pytest

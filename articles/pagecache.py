@@ -80,6 +80,20 @@ def _current(keys) -> dict[str, int]:
     return caches["versions"].get_many(list(keys))
 
 
+def _versions(keys: set[str]) -> dict[str, int]:
+    """The current version of every key, setting those that are missing: one read when all
+    exist, as they do once a site has been visited."""
+    found = _current(keys)
+    if missing := keys - found.keys():
+        versions = caches["versions"]
+        for name in missing:
+            # A fresh, never-repeated value, so a page stored against a version that was lost
+            # and set again can never match it.
+            versions.add(name, time.time_ns(), timeout=None)
+        found |= _current(missing)
+    return found
+
+
 def _ttl() -> int:
     """Seconds a page may be kept: the setting, or less if a scheduled answer goes live sooner."""
     ttl = settings.LIVERQA_PAGE_CACHE_SECONDS
@@ -116,9 +130,7 @@ class PageCacheMiddleware:
             _public(response, entry["expires"] - time.time())
             response["X-Page-Cache"] = "hit"
             return response
-        versions = caches["versions"]
-        versions.add(SEQUENCE, time.time_ns(), timeout=None)
-        sequence = versions.get(SEQUENCE)
+        sequence = _versions({SEQUENCE})[SEQUENCE]
         response = self.get_response(request)
         keys = getattr(request, "_page_keys", None)
         if keys and self._storable(response):
@@ -136,13 +148,8 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _store(key: str, keys: set[str], sequence: int, response: HttpResponse) -> None:
-        versions = caches["versions"]
-        for name in (*keys, SEQUENCE):
-            # A fresh, never-repeated value for a version that is missing, so a page stored
-            # against it can never match a version that was lost and set again.
-            versions.add(name, time.time_ns(), timeout=None)
-        snapshot = _current({*keys, SEQUENCE})
-        if snapshot.pop(SEQUENCE, None) != sequence:
+        snapshot = _versions({*keys, SEQUENCE})
+        if snapshot.pop(SEQUENCE) != sequence:
             return  # something changed while the page was rendered
         ttl = _ttl()
         response["Last-Modified"] = http_date()

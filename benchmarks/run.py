@@ -56,6 +56,7 @@ def fresh_database(size: int, postgres: bool) -> str:
 def build(size: int, postgres: bool) -> dict:
     url = fresh_database(size, postgres)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "benchmark-only"}
+    env |= {"LIVERQA_DOTENV": "", "LIVERQA_PAGE_CACHE_SECONDS": "0"}  # pages timed uncached
     run_step(["migrate", "-v0"], env)
     seed, _ = run_step(["seed_demo", "--articles", str(size), "--no-index"], env)
     rebuild, memory = run_step(["rebuild_indexes", "-v0"], env)
@@ -156,7 +157,17 @@ def worker() -> None:
         return percentile(times, 50), percentile(times, 95), queries
 
     result = {}
-    result["article"] = timed([f"/articles/{slug}/" for _, slug in sample])
+    articles = [f"/articles/{slug}/" for _, slug in sample]
+    result["article"] = timed(articles)
+    # The same pages opening a database connection per request, as with CONN_MAX_AGE=0.
+    connection.settings_dict["CONN_MAX_AGE"] = 0
+    result["article_new_connection"] = timed(articles)
+    connection.settings_dict["CONN_MAX_AGE"] = 600
+    # And served from the page cache (filled first), as anonymous readers get them.
+    with override_settings(LIVERQA_PAGE_CACHE_SECONDS=600):
+        for url in articles:
+            client.get(url)
+        result["article_cached"] = timed(articles)
     pages = max(1, len(published) // 10)
     result["list"] = timed([f"/articles/?page={rng.randint(1, pages)}" for _ in range(100)])
 
@@ -234,6 +245,17 @@ def table(rows: list[dict], loaddata: float, database: str) -> str:
     row(
         "article page p50 / p95 ms (queries)",
         lambda r: f"{ms(r['article'][0])} / {ms(r['article'][1])} ({r['article'][2]})",
+    )
+    row(
+        "article page, a new connection per request, p50 / p95 ms",
+        lambda r: f"{ms(r['article_new_connection'][0])} / {ms(r['article_new_connection'][1])}",
+    )
+    row(
+        "article page from the page cache, p50 / p95 ms (queries)",
+        lambda r: (
+            f"{ms(r['article_cached'][0])} / {ms(r['article_cached'][1])} "
+            f"({r['article_cached'][2]})"
+        ),
     )
     row(
         "list page p50 / p95 ms (queries)",

@@ -15,8 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict
 
-from django.db import transaction
-from django.db.models import Case, F, FloatField, Max, Sum, Value, When
+from django.db import connection, transaction
+from django.db.models import F, Max
 
 from ..models import Article, ArticleTerm, IndexedArticle, RelatedArticle, TaggedArticle, Term
 from .scoring import (
@@ -218,29 +218,35 @@ def _similar(
     article_id: int, weights: dict[int, tuple[str, float]]
 ) -> dict[int, tuple[float, float, float]]:
     """The best-matching ranked articles, {id: (text, concept, tag) weighted similarities},
-    from the postings: the same dot products the rebuild's matrix product computes."""
+    from the postings: the same dot products the rebuild's matrix product computes.
 
-    def weighted(kind: str) -> Sum:
-        whens = [
-            When(term_id=term, then=Value(weight * WEIGHTS[kind]))
-            for term, (k, weight) in weights.items()
-            if k == kind
-        ]
-        if not whens:
-            return Sum(Value(0.0))
-        return Sum(F("weight") * Case(*whens, default=Value(0.0), output_field=FloatField()))
-
+    Plain SQL: the query's weights are joined as a VALUES list, one multiplication per posting,
+    where a CASE per term (all Django can say) costs one comparison per term per posting,
+    a third of a second at 100,000 articles.
+    """
+    if not weights:
+        return {}
     kinds = list(WEIGHTS)
-    matches = (
-        ArticleTerm.objects.filter(term_id__in=list(weights))
-        .exclude(article_id=article_id)
-        .values("article_id")
-        .annotate(**{kind: weighted(kind) for kind in kinds})
-        .annotate(total=sum((F(kind) for kind in kinds[1:]), F(kinds[0])))
-        .filter(total__gt=0)
-        .order_by("-total", "article_id")[:CANDIDATES]
+    query = [
+        (term, *(weight * WEIGHTS[k] if k == kind else 0.0 for k in kinds))
+        for term, (kind, weight) in weights.items()
+    ]
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(query))
+    postings = ArticleTerm._meta.db_table
+    sql = (
+        f"WITH q (term_id, w_text, w_concept, w_tag) AS (VALUES {rows}) "  # noqa: S608 (placeholders)
+        "SELECT p.article_id, SUM(p.weight * q.w_text) AS text, "
+        "SUM(p.weight * q.w_concept) AS concept, SUM(p.weight * q.w_tag) AS tag "
+        f"FROM {postings} p JOIN q ON p.term_id = q.term_id "
+        "WHERE p.article_id <> %s GROUP BY p.article_id "
+        "HAVING SUM(p.weight * (q.w_text + q.w_concept + q.w_tag)) > 0 "
+        "ORDER BY SUM(p.weight * (q.w_text + q.w_concept + q.w_tag)) DESC, p.article_id "
+        "LIMIT %s"
     )
-    return {m["article_id"]: tuple(m[kind] for kind in kinds) for m in matches}
+    params = [value for row in query for value in row] + [article_id, CANDIDATES]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {pk: (text, concept, tag) for pk, text, concept, tag in cursor.fetchall()}
 
 
 def draft_list(article_id: int) -> list[int]:
