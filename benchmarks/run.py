@@ -159,10 +159,6 @@ def worker() -> None:
     result = {}
     articles = [f"/articles/{slug}/" for _, slug in sample]
     result["article"] = timed(articles)
-    # The same pages opening a database connection per request, as with CONN_MAX_AGE=0.
-    connection.settings_dict["CONN_MAX_AGE"] = 0
-    result["article_new_connection"] = timed(articles)
-    connection.settings_dict["CONN_MAX_AGE"] = 600
     # And served from the page cache (filled first), as anonymous readers get them.
     with override_settings(LIVERQA_PAGE_CACHE_SECONDS=600):
         for url in articles:
@@ -245,10 +241,6 @@ def table(rows: list[dict], loaddata: float, database: str) -> str:
     row(
         "article page p50 / p95 ms (queries)",
         lambda r: f"{ms(r['article'][0])} / {ms(r['article'][1])} ({r['article'][2]})",
-    )
-    row(
-        "article page, a new connection per request, p50 / p95 ms",
-        lambda r: f"{ms(r['article_new_connection'][0])} / {ms(r['article_new_connection'][1])}",
     )
     row(
         "article page from the page cache, p50 / p95 ms (queries)",

@@ -31,6 +31,7 @@ PASSWORD = "a-long-test-passphrase"
 TITLE = "Can coffee protect a fatty liver?"
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(
         not Path(CHROMIUM).exists(),
         reason=f"no Chromium at {CHROMIUM} (apt-get install -y chromium)",

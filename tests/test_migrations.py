@@ -27,6 +27,8 @@ import pytest
 from django.conf import settings
 from django.db.migrations.loader import MigrationLoader
 
+pytestmark = pytest.mark.slow  # each test runs manage.py in subprocesses
+
 DB_AT_0006 = Path(__file__).parent / "data" / "db_at_0006.sqlite3"
 MIGRATIONS = Path(settings.BASE_DIR) / "articles" / "migrations"
 SQUASHED = "0001_squashed_0006"
