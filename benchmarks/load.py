@@ -1,12 +1,13 @@
 """Load, concurrency and crash tests against real gunicorn servers in production mode.
 
     .venv/bin/python benchmarks/load.py --short        # every test, a few seconds each (CI)
-    .venv/bin/python benchmarks/load.py all            # every test, full length (~6 minutes)
+    .venv/bin/python benchmarks/load.py all            # every test, full length (~5 minutes)
     .venv/bin/python benchmarks/load.py wrk            # or ratio, writers, crash, two-servers
 
 wrk          wrk -c64 for 30 s on an article page, the home page and a search.
-ratio        cached article page vs a static file from the same server, then with the page
-             cache off (LIVERQA_PAGE_CACHE_SECONDS=0).
+ratio        cached article page vs a static file from the same server (five alternating
+             3 s runs each, the best of each compared), then with the page cache off
+             (LIVERQA_PAGE_CACHE_SECONDS=0).
 writers      100 readers + an editor adding a tag every 0.5 s through the admin, with the
              IMMEDIATE and the DEFERRED SQLite transaction mode: reader errors, lost writes.
 crash        SIGKILL to gunicorn's whole process group while an editor adds tags, 10 times:
@@ -73,6 +74,7 @@ LOGGING = {
         "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
     },
 }
+# An access log line: "[time] [worker pid] [INFO] 127.0.0.1 - ...".
 ACCESS = re.compile(r"^\[([^]]+)\] \[(\d+)\] \[INFO\] 127\.0\.0\.1 - ")
 # The last line of a traceback: "IndexError: string index out of range".
 EXCEPTION = re.compile(r"^(?:[a-z_]+\.)*([A-Z]\w*(?:Error|Exception)\b.*)$")
@@ -565,8 +567,9 @@ def readers(
         yield total
     finally:
         stop.set()
+        deadline = time.monotonic() + 60  # each ends within its request's 30 s timeout
         for thread in threads:
-            thread.join(timeout=60)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         for result in results:
             total.add(result)
 
@@ -684,7 +687,7 @@ def test_wrk(workspace: Workspace) -> list[str]:
 
 def test_ratio(workspace: Workspace) -> list[str]:
     """The article page against a static file from the same server, page cache on and off."""
-    rounds, seconds, connections = (1, 3, 16) if workspace.short else (5, 3, 64)
+    rounds, seconds, connections = (2, 2, 16) if workspace.short else (5, 3, 64)
     database = workspace.sqlite("ratio")
     manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())
     static = "/static/" + manifest["paths"]["css/site.css"]
