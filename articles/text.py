@@ -6,6 +6,7 @@ become overlapping character bigrams: "肝硬化" -> "肝硬", "硬化".
 """
 
 import re
+import threading
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -28,12 +29,21 @@ STOP_WORDS = frozenset(
     who whom why will with would you your yours yourself yourselves""".split()
 )
 
-_stemmer = snowballstemmer.stemmer("english")
+
+class _Stemmer(threading.local):
+    """One Snowball stemmer per thread: it keeps its working state on itself, so two gunicorn
+    threads sharing one corrupt each other's stems (wrong words, or an IndexError)."""
+
+    def __init__(self) -> None:
+        self.english = snowballstemmer.stemmer("english")
+
+
+_stemmers = _Stemmer()
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    return _stemmers.english.stemWord(word)
 
 
 def bigrams(run: str) -> list[str]:

@@ -242,3 +242,12 @@ LIVERQA_AUDIO_MAX_BYTES = 30 * 1024 * 1024
 # Tags are typed comma-separated: "liver cancer" is one tag (taggit would split it on spaces).
 TAGGIT_TAGS_FROM_STRING = "articles.tags.parse_tag_input"
 TAGGIT_STRING_FROM_TAGS = "articles.tags.format_tag_input"
+
+# Errors (a 500's traceback) and warnings go to standard error, where gunicorn and the service
+# manager collect them; Django's default sends them nowhere when debug is off and ADMINS is empty.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LIVERQA_LOG_LEVEL", "WARNING")},
+}

@@ -300,3 +300,31 @@ def test_snippets_show_text_not_markdown(client):
     html = client.get(URL, {"q": "ascites"}).text
     assert "<mark>Ascites</mark> is fluid." in html
     assert "**" not in html and "##" not in html
+
+
+def test_stemming_is_right_from_many_threads_at_once():
+    """gunicorn serves with threads: each must get the same stems as one thread alone (a
+    shared Snowball stemmer gave wrong stems and IndexErrors under load)."""
+    import threading
+
+    from articles import text
+
+    words = [
+        f"{root}{ending}"
+        for root in ("hepat", "cirrhos", "calcif", "gallston", "transplant")
+        for ending in ("ation", "ing", "ed", "es", "ities", "ically", "ness", "ments")
+    ]
+    words = [f"{w}{i}x" for i in range(200) for w in words]  # new words: no cached stems
+    expected = {w: text.snowballstemmer.stemmer("english").stemWord(w) for w in words}
+    text.stem.cache_clear()
+    wrong: list[str] = []
+
+    def work(part: list[str]) -> None:
+        wrong.extend(w for w in part if text.stem(w) != expected[w])
+
+    threads = [threading.Thread(target=work, args=(words[i::8],)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
