@@ -7,8 +7,8 @@ key, the keys of the articles whose Other Voices changed, "lists" for every list
 "all" for a change many pages show (a doctor, a department, a tag, a rebuild).
 
 Pages live in the ``pages`` cache (each process's memory, or Redis when ``REDIS_URL`` is set);
-versions in the ``versions`` cache, which every process and app server shares (the database,
-or Redis), so an editor's change reaches every worker at once. A version that is missing (never
+versions where every process and app server sees them (``pageversions``: the database, or
+Redis), so an editor's change reaches every worker at once. A version that is missing (never
 set, or evicted) never matches, so losing versions costs a miss, never a stale page. Readers
 with a session (staff) neither read nor fill the cache, and no page outlives the next scheduled
 publication, which changes lists with no commit to announce it.
@@ -17,7 +17,7 @@ publication, which changes lists with no commit to announce it.
 from __future__ import annotations
 
 import time
-from contextlib import suppress
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -31,6 +31,7 @@ from django.utils.http import http_date
 
 from .indexing import Changes, after_flush
 from .models import Article
+from .pageversions import store
 
 SEQUENCE = "seq"  # moves on every bump, so a page rendered during a change is not stored
 QUERY_PARAMETERS = ("page", "q")  # all that public views read; anything else is ignored
@@ -51,11 +52,33 @@ def forget(changes: Changes) -> None:
         keys.add("lists")
     keys |= {f"article:{pk}" for pk in changes.articles}
     keys |= {f"sidebar:{pk}" for pk in changes.sidebars}
-    versions = caches["versions"]
-    versions.add(SEQUENCE, time.time_ns(), timeout=None)
-    for key in keys:
-        with suppress(ValueError):  # never set: no stored page holds it
-            versions.incr(key)
+    versions = store()
+    versions.add(SEQUENCE, time.time_ns())
+    versions.bump(keys)
+
+
+def fragment(name: str, render: Callable[[], tuple[str, set[str]]]) -> tuple[str, set[str]]:
+    """A piece of a page (``render()`` gives its HTML and the keys it shows), kept like whole
+    pages and forgotten by the same bumps, so a page that misses the cache (after an edit
+    elsewhere on it, for staff, past its lifetime) need not build that piece again."""
+    if not settings.LIVERQA_PAGE_CACHE_SECONDS:
+        return render()
+    key = f"fragment:{name}"
+    entry = caches["pages"].get(key)
+    if (
+        entry is not None
+        and time.time() < entry["expires"]
+        and _current(entry["versions"]) == entry["versions"]
+    ):
+        return entry["html"], set(entry["versions"])
+    sequence = _versions({SEQUENCE})[SEQUENCE]
+    html, keys = render()
+    snapshot = _versions({*keys, SEQUENCE})
+    if snapshot.pop(SEQUENCE) == sequence:
+        ttl = _ttl()
+        entry = {"html": html, "versions": snapshot, "expires": time.time() + ttl}
+        caches["pages"].set(key, entry, ttl)
+    return html, keys
 
 
 def _page_key(request: HttpRequest) -> str | None:
@@ -77,7 +100,7 @@ def _is_upload(request: HttpRequest) -> bool:
 
 
 def _current(keys) -> dict[str, int]:
-    return caches["versions"].get_many(list(keys))
+    return store().get_many(keys)
 
 
 def _versions(keys: set[str]) -> dict[str, int]:
@@ -85,11 +108,11 @@ def _versions(keys: set[str]) -> dict[str, int]:
     exist, as they do once a site has been visited."""
     found = _current(keys)
     if missing := keys - found.keys():
-        versions = caches["versions"]
+        versions = store()
         for name in missing:
             # A fresh, never-repeated value, so a page stored against a version that was lost
             # and set again can never match it.
-            versions.add(name, time.time_ns(), timeout=None)
+            versions.add(name, time.time_ns())
         found |= _current(missing)
     return found
 

@@ -2,13 +2,14 @@ from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from .editors import is_editor
 from .models import Article, ArticleSlug, Department, Doctor
-from .pagecache import depends_on
+from .pagecache import depends_on, fragment
 from .related import draft_related, related_articles
 from .search import highlight, search, snippet
 from .tags import popular_tags
@@ -63,22 +64,16 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if article is None:
         return _redirect_old_slug(articles, slug)
     preview = not article.is_live
-    related = (
-        draft_related(article)
-        if article.state == Article.State.DRAFT
-        else related_articles(article)
-    )
+    if preview:
+        sidebar, shown = _other_voices(article)
+    else:
+        sidebar, shown = fragment(f"sidebar:{article.pk}", lambda: _other_voices(article))
     if not editor:
-        depends_on(
-            request,
-            f"article:{article.pk}",
-            f"sidebar:{article.pk}",
-            *(f"article:{other.pk}" for other in related),
-        )
+        depends_on(request, f"article:{article.pk}", *shown)
     response = render(
         request,
         "articles/article_detail.html",
-        {"article": article, "related": related, "editor": editor, "preview": preview},
+        {"article": article, "sidebar": sidebar, "editor": editor, "preview": preview},
     )
     if editor:
         # The editors' bar and previews must never reach a shared cache.
@@ -87,6 +82,17 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if preview:
         response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _other_voices(article: Article) -> tuple[str, set[str]]:
+    """The Other Voices sidebar's HTML and the page-cache keys of what it shows."""
+    related = (
+        draft_related(article)
+        if article.state == Article.State.DRAFT
+        else related_articles(article)
+    )
+    html = render_to_string("includes/other_voices.html", {"related": related})
+    return html, {"all", f"sidebar:{article.pk}", *(f"article:{other.pk}" for other in related)}
 
 
 def _redirect_old_slug(articles, slug: str) -> HttpResponse:

@@ -132,20 +132,13 @@ if REDIS_URL:
         "versions": {**_redis, "KEY_PREFIX": "liverqa-version", "TIMEOUT": None},
     }
 else:
+    # The page cache's versions then live in the database (articles/pageversions.py).
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        },
-        # Shared by every worker process, so a change reaches all of them at once; never culled
-        # (a lost version would only cost a miss, but culling would cost many).
-        "versions": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "liverqa_page_versions",
-            "TIMEOUT": None,
-            "OPTIONS": {"MAX_ENTRIES": 10**12},
         },
     }
 # Whole pages for anonymous readers, kept until what they show changes, at most this long;

@@ -8,12 +8,14 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import pageversions
 from articles.editorial import rules
-from articles.models import Article
+from articles.models import Article, PageVersion
 
 from .conftest import make_article, make_doctor
 
@@ -199,3 +201,58 @@ def test_not_found_and_hostile_addresses_are_not_stored(page_cache, reader):
     assert get(reader, long_query)[0].status_code == 200
     assert get(reader, long_query)[1] is None  # too long to be worth a key
     assert reader.get("/", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_a_hit_costs_one_query_and_versions_without_redis_live_in_their_table(
+    page_cache, reader, django_assert_num_queries
+):
+    article = make_article("Does fatty liver go away?")
+    url = article.get_absolute_url()
+    get(reader, url)
+    expected_queries = 1 if page_cache == "default" else 0
+    with django_assert_num_queries(expected_queries):
+        assert get(reader, url)[1] == "hit"
+    stored = set(PageVersion.objects.values_list("key", flat=True))
+    if page_cache == "default":
+        assert {"all", f"article:{article.pk}", f"sidebar:{article.pk}"} <= stored
+    else:
+        assert not stored
+
+
+def test_each_bump_adds_one_to_the_stored_version_and_skips_keys_never_set():
+    """Bumps are ``version + 1`` in the database, never a value the bumping worker read."""
+    versions = pageversions.TableVersions()
+    versions.add("article:1", 10)
+    versions.bump({"article:1", "never-set"})
+    with transaction.atomic():
+        versions.bump({"article:1"})
+        versions.bump({"article:1"})
+    assert versions.get_many({"article:1", "never-set"}) == {"article:1": 13}
+
+
+def test_the_other_voices_fragment_is_reused_by_staff_and_forgotten_on_an_edit(
+    page_cache, reader, staff_client, commit
+):
+    from articles import indexing
+
+    doctor = make_doctor()
+    first = make_article("Can gallstones cause jaundice?", tags=("gallstones",))
+    second = make_article("Do gallstones need <surgery>?", doctor=doctor, tags=("gallstones",))
+    commit(indexing.rebuild_all)
+    url = first.get_absolute_url()
+    with CaptureQueriesContext(connection) as built:
+        page = staff_client.get(url)  # staff never use whole pages, but do share fragments
+    with CaptureQueriesContext(connection) as reused:
+        assert staff_client.get(url).content == page.content
+    sidebar_query = [q for q in built if "relatedarticle" in q["sql"]]
+    assert len(sidebar_query) == 1 and len(reused) < len(built)
+    assert not [q for q in reused if "relatedarticle" in q["sql"]]
+    assert "Do gallstones need &lt;surgery&gt;?" in page.text  # escaped once, not twice
+
+    def rename():
+        second.title = "When do gallstones need an operation?"
+        second.save()
+
+    commit(rename)
+    assert "When do gallstones need an operation?" in staff_client.get(url).text
+    assert "When do gallstones need an operation?" in get(reader, url)[0].text

@@ -10,7 +10,14 @@ from .content import (
     Topic,
 )
 from .curation import ArticleSlug, Reference, RelatedExclusion, RelatedPick
-from .indexes import ArticleTerm, IndexedArticle, RelatedArticle, SearchDocument, Term
+from .indexes import (
+    ArticleTerm,
+    IndexedArticle,
+    PageVersion,
+    RelatedArticle,
+    SearchDocument,
+    Term,
+)
 
 __all__ = [
     "Article",
@@ -20,6 +27,7 @@ __all__ = [
     "IndexedArticle",
     "Department",
     "Doctor",
+    "PageVersion",
     "Reference",
     "RelatedArticle",
     "RelatedExclusion",

@@ -110,3 +110,15 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"search document {self.pk}"
+
+
+class PageVersion(models.Model):
+    """The version of something cached pages show ("article:12", "lists"): the page cache's
+    record of what changed, when Redis does not hold it. Bumped in place, so two editors'
+    commits can never both write the same next version."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.version}"
