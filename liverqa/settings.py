@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose process_view is the first to read a form (see "Request and upload
+    # limits" below).
+    "articles.media.limits.RequestSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -229,9 +232,20 @@ X_FRAME_OPTIONS = "DENY"
 
 # The clinical review cycle: a reviewed answer is due for review again this many months later.
 LIVERQA_REVIEW_INTERVAL_MONTHS = int(os.environ.get("LIVERQA_REVIEW_INTERVAL_MONTHS", "12"))
-# Upload limits, checked by the admin forms before anything is stored.
+
+# -- Request and upload limits (articles/media/limits.py, articles/editorial/media.py) ----------
+# A file stops being stored once it passes its field's limit, and the form says so; a request
+# longer than its page takes is refused (413) before it is read: DATA_UPLOAD_MAX_MEMORY_SIZE,
+# plus the file's limit for an editor's upload to the article or doctor form.
 LIVERQA_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 LIVERQA_AUDIO_MAX_BYTES = 30 * 1024 * 1024
+# The largest form without files (Django's default, set on purpose): an answer is far smaller.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "articles.media.limits.FileSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Tags are typed comma-separated: "liver cancer" is one tag (taggit would split it on spaces).
 TAGGIT_TAGS_FROM_STRING = "articles.tags.parse_tag_input"
 TAGGIT_STRING_FROM_TAGS = "articles.tags.format_tag_input"

@@ -144,9 +144,9 @@ def test_photo_is_stored_resized_with_a_square_avatar(staff_client, reader):
 
 
 BAD_PHOTOS = {
-    "text renamed .jpg": ("photo.jpg", b"just text" * 100, "Upload a valid image"),
+    "text renamed .jpg": ("photo.jpg", b"just text" * 100, "not an image we can read"),
     "too small": ("photo.png", image_bytes(40, 40), "needs at least 96×96"),
-    "too many pixels": ("photo.png", image_bytes(8000, 6000, mode="1"), "under 40 megapixels"),
+    "too many pixels": ("photo.png", image_bytes(6000, 4200, mode="1"), "at most 25 megapixels"),
     "gif": ("photo.gif", image_bytes(200, 200, "GIF"), "Upload a JPEG, PNG or WebP photo."),
 }
 

@@ -120,6 +120,10 @@ class DoctorAdminForm(DerivedFieldsForm):
     class Meta:
         model = Doctor
         fields = "__all__"  # noqa: DJ007 (the admin's fields choose and order them)
+        # A plain file field: process_photo reads the image, checking its pixel count before
+        # decoding it, with a clear message for each failure. ImageField would open it first
+        # and call a 60-megapixel photo "not a valid image".
+        field_classes = {"photo": forms.FileField}
         widgets = {"photo": forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT})}
 
     def clean_photo(self):
