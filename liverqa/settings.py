@@ -50,6 +50,17 @@ if not SECRET_KEY:
             "or set DJANGO_DEBUG=1 for local development."
         )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+# Sessions, password resets and signed media addresses are only as strong as this key; the
+# rule is Django's own (security.W009), refused at start rather than warned about.
+if not DEBUG and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be at least 50 random characters (at least 5 different ones), "
+        "and not a key made by startproject (django-insecure-...); generate one with:\n"
+        "  python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+
 
 ALLOWED_HOSTS = [
     host.strip()

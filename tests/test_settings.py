@@ -1,9 +1,11 @@
 """Settings come from the environment; an unsafe production start is refused."""
 
 import os
+import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 CHECK = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
@@ -32,8 +34,30 @@ def test_production_without_a_secret_key_refuses_to_start():
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "key",
+    [
+        "x",
+        secrets.token_urlsafe(50)[:49],
+        "abcd" * 20,
+        "django-insecure-" + secrets.token_urlsafe(50),
+    ],
+    ids=["one character", "49 characters", "4 different characters", "startproject's"],
+)
+def test_production_with_a_weak_secret_key_refuses_to_start(key):
+    result = start(DJANGO_SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be at least 50 random characters" in result.stderr
+    assert "secrets.token_urlsafe(50)" in result.stderr
+
+
+def test_debug_mode_accepts_a_short_development_key():
+    result = start(DJANGO_DEBUG="1", DJANGO_SECRET_KEY="dev")
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_with_a_secret_key_starts():
-    result = start(DJANGO_SECRET_KEY="x" * 50)
+    result = start(DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 
@@ -89,7 +113,7 @@ def manage(tmp_path, dotenv: str | None, *args: str, **env: str) -> subprocess.C
 
 def test_manage_py_reads_the_development_env_file_and_real_variables_win(tmp_path):
     dotenv = tmp_path / ".env"
-    dotenv.write_text("DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=" + "k" * 60 + "\n")
+    dotenv.write_text(f"DJANGO_DEBUG=1\nDJANGO_SECRET_KEY={secrets.token_urlsafe(50)}\n")
     shown = manage(tmp_path, str(dotenv), "diffsettings", "--output", "unified")
     assert shown.returncode == 0, shown.stderr
     assert "+ DEBUG = True" in shown.stdout
