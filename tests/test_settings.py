@@ -126,3 +126,95 @@ def test_without_an_env_file_manage_py_refuses_as_production_does(tmp_path):
     result = manage(tmp_path, "", "check")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+PRODUCTION = {
+    "LIVERQA_DOTENV": "",
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+}
+SECURITY = (
+    "SECURE_SSL_REDIRECT SECURE_HSTS_SECONDS SESSION_COOKIE_SECURE CSRF_COOKIE_SECURE "
+    "SESSION_COOKIE_NAME CSRF_COOKIE_NAME SECURE_PROXY_SSL_HEADER CSRF_TRUSTED_ORIGINS"
+).split()
+
+
+def security_settings(tmp_path, **env: str) -> dict[str, str]:
+    shown = manage(tmp_path, None, "diffsettings", "--all", **PRODUCTION, **env)
+    assert shown.returncode == 0, shown.stderr
+    lines = (line.removeprefix("### ").split(" = ", 1) for line in shown.stdout.splitlines())
+    return {name: value for name, value in lines if name in SECURITY}
+
+
+def test_production_over_plain_http_keeps_https_only_settings_off(tmp_path):
+    """`make serve` and the load tests on http://127.0.0.1:8000: a Secure or __Host- cookie
+    would never come back, and a redirect to https would lead nowhere."""
+    assert security_settings(tmp_path) == {
+        "SECURE_SSL_REDIRECT": "False",
+        "SECURE_HSTS_SECONDS": "0",
+        "SESSION_COOKIE_SECURE": "False",
+        "CSRF_COOKIE_SECURE": "False",
+        "SESSION_COOKIE_NAME": "'sessionid'",
+        "CSRF_COOKIE_NAME": "'csrftoken'",
+        "SECURE_PROXY_SSL_HEADER": "None",
+        "CSRF_TRUSTED_ORIGINS": "[]",
+    }
+
+
+def test_production_over_https_behind_a_proxy(tmp_path):
+    assert security_settings(
+        tmp_path,
+        DJANGO_HTTPS="1",
+        DJANGO_SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
+        DJANGO_CSRF_TRUSTED_ORIGINS="https://liverqa.example.org, https://www.liverqa.example.org",
+    ) == {
+        "SECURE_SSL_REDIRECT": "True",
+        "SECURE_HSTS_SECONDS": "31536000",
+        "SESSION_COOKIE_SECURE": "True",
+        "CSRF_COOKIE_SECURE": "True",
+        "SESSION_COOKIE_NAME": "'__Host-sessionid'",
+        "CSRF_COOKIE_NAME": "'__Host-csrftoken'",
+        "SECURE_PROXY_SSL_HEADER": "('HTTP_X_FORWARDED_PROTO', 'https')",
+        "CSRF_TRUSTED_ORIGINS": (
+            "['https://liverqa.example.org', 'https://www.liverqa.example.org']"
+        ),
+    }
+
+
+def test_check_deploy_is_clean_over_https(tmp_path):
+    result = manage(
+        tmp_path,
+        None,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **PRODUCTION,
+        DJANGO_HTTPS="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues (1 silenced)" in result.stdout  # security.W021, with its reason
+
+
+def test_check_deploy_asks_for_preload_only_when_it_is_off(tmp_path):
+    result = manage(
+        tmp_path,
+        None,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **PRODUCTION,
+        DJANGO_HTTPS="1",
+        DJANGO_HSTS_PRELOAD="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues (0 silenced)" in result.stdout
+
+
+def test_a_garbled_proxy_header_is_a_clear_error(tmp_path):
+    result = manage(
+        tmp_path, None, "check", **PRODUCTION, DJANGO_SECURE_PROXY_SSL_HEADER="X-Proto: https"
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECURE_PROXY_SSL_HEADER must be a header name" in result.stderr
