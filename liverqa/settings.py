@@ -22,6 +22,8 @@ DJANGO_SECURE_PROXY_SSL_HEADER  e.g. X-Forwarded-Proto: the header a TLS-termina
                     to "https" (and overwrites when a client sends it). Default: none trusted.
 DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://liverqa.example.org, whose
                     form posts are accepted. Default none.
+LIVERQA_MEDIA_ORIGIN  e.g. https://liverqa-media.s3.eu-west-1.amazonaws.com: where a bucket's
+                    signed addresses point, allowed for images and audio by the CSP.
 """
 
 import os
@@ -30,6 +32,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -91,6 +94,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so cached hits, media files and static files carry them too.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # ETag and Last-Modified answered with 304, for cached and freshly rendered pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -282,6 +288,57 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Uploads kept in a bucket are fetched from its signed addresses, after the media view's redirect.
+_media_origins = (
+    [os.environ["LIVERQA_MEDIA_ORIGIN"]] if os.environ.get("LIVERQA_MEDIA_ORIGIN") else []
+)
+if _media_origins and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?", _media_origins[0]):
+    raise ImproperlyConfigured(
+        "LIVERQA_MEDIA_ORIGIN must be an origin such as https://bucket.s3.example.com "
+        f"(scheme and host, no path), not {_media_origins[0]!r}."
+    )
+# No nonces (cached pages are shared between readers), so no inline script or style anywhere:
+# the site's and the admin's scripts and styles are all static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, *_media_origins],
+        "media-src": [SELF, *_media_origins],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Nothing on the site uses these: no iframe, ad or script of another site may either.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # The clinical review cycle: a reviewed answer is due for review again this many months later.
 LIVERQA_REVIEW_INTERVAL_MONTHS = int(os.environ.get("LIVERQA_REVIEW_INTERVAL_MONTHS", "12"))

@@ -1,5 +1,6 @@
 """Settings come from the environment; an unsafe production start is refused."""
 
+import ast
 import os
 import secrets
 import subprocess
@@ -218,3 +219,29 @@ def test_a_garbled_proxy_header_is_a_clear_error(tmp_path):
     )
     assert result.returncode != 0
     assert "DJANGO_SECURE_PROXY_SSL_HEADER must be a header name" in result.stderr
+
+
+def test_a_media_origin_with_a_path_is_a_clear_error(tmp_path):
+    result = manage(
+        tmp_path, None, "check", **PRODUCTION, LIVERQA_MEDIA_ORIGIN="https://bucket.test/media/"
+    )
+    assert result.returncode != 0
+    assert "LIVERQA_MEDIA_ORIGIN must be an origin" in result.stderr
+
+
+def test_the_media_origin_is_allowed_for_images_and_audio_only(tmp_path):
+    shown = manage(
+        tmp_path,
+        None,
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CONTENT_SECURITY_POLICY)",
+        **PRODUCTION,
+        LIVERQA_MEDIA_ORIGIN="https://liverqa-media.s3.eu-west-1.amazonaws.com",
+    )
+    assert shown.returncode == 0, shown.stderr
+    directives = ast.literal_eval(shown.stdout.strip().splitlines()[-1])["DIRECTIVES"]
+    with_origin = {
+        name for name, sources in directives.items() if any("amazonaws" in s for s in sources)
+    }
+    assert with_origin == {"img-src", "media-src"}
