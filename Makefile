@@ -27,7 +27,8 @@ run: $(STAMP) .env
 
 # Production mode on this machine: debug off, no .env, gunicorn (gunicorn.conf.py) with
 # WhiteNoise serving compressed, content-hashed static files. HOST and PORT override the
-# address; DATABASE_URL and REDIS_URL are honoured; DJANGO_SECRET_KEY is required.
+# address; DATABASE_URL and REDIS_URL are honoured; DJANGO_SECRET_KEY is required. Served over
+# HTTPS (directly or behind a TLS proxy), add DJANGO_HTTPS=1: see README, Security headers.
 PROD_ENV := LIVERQA_DOTENV= DJANGO_DEBUG=0
 serve: $(STAMP)
 	$(PROD_ENV) $(BIN)/python manage.py check --deploy --fail-level ERROR

@@ -14,13 +14,25 @@ AWS_STORAGE_BUCKET_NAME  keeps uploads in this private S3-compatible bucket (dja
                     set; boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY itself.
                     Default: the media folder, MEDIA_ROOT.
 LIVERQA_MEDIA_SIGNED_SECONDS  how long a signed bucket address lasts. Default 600.
+DJANGO_HTTPS        "1" when readers reach the site over HTTPS (directly or through a TLS proxy):
+                    http is redirected, HSTS is sent, cookies are Secure and __Host- prefixed.
+                    Default off, so production mode also runs over plain http on 127.0.0.1.
+DJANGO_HSTS_PRELOAD "1" adds preload to HSTS (a lasting promise for every subdomain). Default off.
+DJANGO_SECURE_PROXY_SSL_HEADER  e.g. X-Forwarded-Proto: the header a TLS-terminating proxy sets
+                    to "https" (and overwrites when a client sends it). Default: none trusted.
+DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://liverqa.example.org, whose
+                    form posts are accepted. Default none.
+LIVERQA_MEDIA_ORIGIN  e.g. https://liverqa-media.s3.eu-west-1.amazonaws.com: where a bucket's
+                    signed addresses point, allowed for images and audio by the CSP.
 """
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,6 +62,16 @@ if not SECRET_KEY:
             "or set DJANGO_DEBUG=1 for local development."
         )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+# Sessions, password resets and signed media addresses are only as strong as this key; the
+# rule is Django's own (security.W009), refused at start rather than warned about.
+if not DEBUG and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be at least 50 random characters (at least 5 different ones), "
+        "and not a key made by startproject (django-insecure-...); generate one with:\n"
+        "  python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 ALLOWED_HOSTS = [
     host.strip()
@@ -72,6 +94,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so cached hits, media files and static files carry them too.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # ETag and Last-Modified answered with 304, for cached and freshly rendered pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -227,8 +252,96 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # "Liver cancer" and "liver cancer" are one tag.
 TAGGIT_CASE_INSENSITIVE = True
 
+# --- HTTPS, cookies and security headers (README "Security headers") ---
+_https = env_flag("DJANGO_HTTPS")
+_proxy_header = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "")
+if _proxy_header:
+    if not re.fullmatch(r"[A-Za-z0-9-]+", _proxy_header):
+        raise ImproperlyConfigured(
+            f"DJANGO_SECURE_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto, "
+            f"not {_proxy_header!r}."
+        )
+    SECURE_PROXY_SSL_HEADER = (f"HTTP_{_proxy_header.upper().replace('-', '_')}", "https")
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+SECURE_SSL_REDIRECT = _https
+# Load balancers probe app servers directly, over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if _https else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD")
+if not SECURE_HSTS_PRELOAD:
+    # security.W021 asks for HSTS preload: a promise, hard to take back, that the domain and
+    # every subdomain will serve HTTPS for good; the site's owner opts in with
+    # DJANGO_HSTS_PRELOAD=1 rather than this code making it for them.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# __Host-: only ever set by this host over HTTPS, for the whole site; a subdomain cannot
+# plant one. Browsers refuse such cookies over plain http, so only with DJANGO_HTTPS.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _https
+SESSION_COOKIE_NAME = "__Host-sessionid" if _https else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if _https else "csrftoken"
+# No script reads the CSRF cookie: the forms and the live preview send the form's token.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Uploads kept in a bucket are fetched from its signed addresses, after the media view's redirect.
+_media_origins = (
+    [os.environ["LIVERQA_MEDIA_ORIGIN"]] if os.environ.get("LIVERQA_MEDIA_ORIGIN") else []
+)
+if _media_origins and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?", _media_origins[0]):
+    raise ImproperlyConfigured(
+        "LIVERQA_MEDIA_ORIGIN must be an origin such as https://bucket.s3.example.com "
+        f"(scheme and host, no path), not {_media_origins[0]!r}."
+    )
+# No nonces (cached pages are shared between readers), so no inline script or style anywhere:
+# the site's and the admin's scripts and styles are all static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, *_media_origins],
+        "media-src": [SELF, *_media_origins],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Nothing on the site uses these: no iframe, ad or script of another site may either.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # The clinical review cycle: a reviewed answer is due for review again this many months later.
 LIVERQA_REVIEW_INTERVAL_MONTHS = int(os.environ.get("LIVERQA_REVIEW_INTERVAL_MONTHS", "12"))

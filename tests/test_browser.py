@@ -1,5 +1,7 @@
 """The editor's whole job in a real browser: log in, write an answer with tags and audio,
-preview it, publish it, and find it on the home page and in Other Voices.
+preview it, publish it, and find it on the home page and in Other Voices; the admin's own
+widgets (calendars, clocks, the "+" popup, inlines, the history compare). All of it under the
+site's Content Security Policy, with every violation Chromium reports failing the test.
 
 Headless Chromium from Debian (/usr/bin/chromium) driven by Playwright; screenshots go to
 artifacts/ (gitignored). Skipped, with the reason, where that Chromium is not installed.
@@ -69,21 +71,44 @@ def newsroom(django_user_model):
     return author, existing
 
 
-def shot(page, name: str) -> None:
-    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+@pytest.fixture
+def new_context(browser):
+    """Browser profiles whose pages (popups included) report every CSP violation (a script,
+    style or form the policy blocks is a broken widget, whether or not a later step notices)
+    and every feature of the Permissions-Policy that Chromium does not know."""
+    violations = []
+
+    def record(message) -> None:
+        if "Content Security Policy" in message.text or "Permissions-Policy" in message.text:
+            violations.append(f"{message.page.url}: {message.text}")
+
+    def new_context(width: int = 1280, height: int = 900):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        context.set_default_timeout(10_000)
+        context.on("console", record)
+        return context
+
+    yield new_context
+    assert violations == []
 
 
-def test_editor_writes_previews_and_publishes_an_answer(browser, live_server, newsroom):
-    author, existing = newsroom
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(10_000)
-
-    # Log in.
-    page.goto(f"{live_server.url}/admin/")
+def log_in(page, base_url: str) -> None:
+    page.goto(f"{base_url}/admin/")
     page.fill("#id_username", "nurse")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_selector("text=Editorial status")
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def test_editor_writes_previews_and_publishes_an_answer(new_context, live_server, newsroom):
+    author, existing = newsroom
+    page = new_context().new_page()
+
+    log_in(page, live_server.url)
     shot(page, "01-dashboard")
 
     # Write the answer: doctor by autocomplete, tags with suggestions, audio from a file.
@@ -124,7 +149,7 @@ def test_editor_writes_previews_and_publishes_an_answer(browser, live_server, ne
     assert preview.get_attribute("meta[name=robots]", "content") == "noindex"
     assert preview.inner_text(".answer__body h2") == "What helps most"
     shot(preview, "03-preview")
-    reader = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    reader = new_context(390, 844).new_page()
     address = preview.url
     assert reader.goto(address).status == 404
 
@@ -148,3 +173,59 @@ def test_editor_writes_previews_and_publishes_an_answer(browser, live_server, ne
     assert reader.goto(address).status == 200
     assert reader.locator(".editor-bar").count() == 0
     shot(reader, "07-article-phone")
+
+
+def test_the_admins_own_widgets_work_under_the_csp(new_context, live_server, newsroom):
+    """Calendar and clock, the "+" popup that adds a doctor, inline rows, the history compare:
+    the admin's scripts, none of them ours, all of them static files the policy allows."""
+    page = new_context().new_page()
+    log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.fill("#id_title", "Does alcohol-free beer harm the liver?")
+
+    # "+" beside the doctor opens the doctor form in a popup; saving it picks the new doctor.
+    with page.expect_popup() as opened:
+        page.click("#add_id_doctor")
+    popup = opened.value
+    popup.fill("#id_name", "Li Na")
+    popup.click(".field-department .select2-selection")
+    popup.fill(".select2-search__field", "Hepa")
+    popup.click(".select2-results__option >> text=Hepatology")
+    popup.click("input[name=_save]")
+    popup.wait_for_event("close")
+    assert "Li Na" in page.inner_text(".field-doctor .select2-selection__rendered")
+
+    # The calendar and the clock fill in the publication date and time.
+    page.click(".field-published_at .datetimeshortcuts a:text('Today')")
+    assert page.input_value("#id_published_at_0")
+    page.click("#calendarlink0")
+    page.click("#calendarbox0 td a:text-is('15')")
+    assert page.input_value("#id_published_at_0").endswith("-15")
+    page.click("#clocklink0")
+    page.click("#clockbox0 a:text('Noon')")
+    assert page.input_value("#id_published_at_1") == "12:00:00"
+    page.fill("#id_published_at_0", "")
+    page.fill("#id_published_at_1", "")
+
+    # Inline rows are added and removed by the admin's script.
+    references = page.locator("#references-group")
+    rows = references.locator("tr.form-row:not(.empty-form)").count()
+    references.locator(".add-row a").click()
+    assert references.locator("tr.form-row:not(.empty-form)").count() == rows + 1
+    references.locator("tr.form-row:not(.empty-form) .inline-deletelink").last.click()
+    assert references.locator("tr.form-row:not(.empty-form)").count() == rows
+
+    # Two saves, then the history compares them.
+    page.fill("#id_body", "Less than beer; still not nothing.")
+    page.click("input[name=_continue]")
+    page.wait_for_selector("text=was added successfully")
+    page.fill("#id_body", "Much less than beer, and still not nothing.")
+    page.click("input[name=_continue]")
+    page.wait_for_selector("text=was changed successfully")
+    article = Article.objects.get(slug="does-alcohol-free-beer-harm-the-liver")
+    assert article.doctor.name == "Li Na"
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/history/")
+    page.click("input[value='Compare selected versions']")
+    page.wait_for_selector("table.history-diff")
+    assert "Much" in page.inner_text("table.history-diff ins")
+    shot(page, "08-history-compare")
