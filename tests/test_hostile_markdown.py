@@ -24,10 +24,10 @@ from .test_import import GOOD_PAGE, write
 
 pytestmark = pytest.mark.django_db
 
-TOO_LONG = "characters long; the limit is 50,000."
+TOO_LONG = "characters long; the limit is 20,000."
 TOO_DEEP = "Lists and quotes are nested more than 8 levels deep"
 OUTCOMES = {
-    "20,000 unclosed [": None,  # saved: short enough, and linear to parse
+    "20,000 unclosed [": None,  # saved: at the length limit, and linear to parse
     "list 500 deep": TOO_DEEP,
     '50,000 "*a"': TOO_LONG,
     "2 MB of text": TOO_LONG,
