@@ -73,6 +73,11 @@ def test_hostile_bodies_through_the_preview_render_or_say_why_not(staff_client, 
         assert OUTCOMES[name] in response.json()["error"]
 
 
+def test_the_form_states_the_limits(staff_client):
+    form = staff_client.get(reverse("admin:articles_article_add")).text
+    assert "At most 20,000 characters, and lists or quotes at most 8 levels deep." in form
+
+
 def test_the_length_limit_counts_characters_and_allows_the_limit_itself(staff_client):
     at_limit = "é" * MAX_BODY_CHARACTERS  # two bytes each in UTF-8: characters count
     assert post_body(staff_client, at_limit + "x").status_code == 200
