@@ -1,7 +1,8 @@
 """Article bodies: Markdown rendered to HTML once, at save time, and sanitized with nh3.
 
-CommonMark through markdown-it-py, whose parser works in time linear in the input: no body,
-however hostile (20,000 "[", 50,000 "*a", lists 500 deep), can keep a worker busy for long.
+CommonMark through markdown-it-py, whose parser takes time linear in the input (Python-Markdown
+was quadratic on unclosed brackets and recursed without end on deep lists); with the limits
+check_body enforces, no body keeps a worker busy for long.
 Raw HTML in the Markdown is shown as typed, never rendered; nh3 then keeps only the elements
 and attributes below, so nothing from an editor's keyboard can run in a reader's browser.
 """
