@@ -1,10 +1,10 @@
 """Tag queries for readers: only tags that lead to published articles count."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from .models import Article
+from .models import Article, TaggedArticle
 
 RECENT = 500
 
@@ -17,6 +17,14 @@ def popular_tags(limit: int = 15) -> QuerySet[Tag]:
         .annotate(article_count=Count("tagged_articles"))
         .order_by("-article_count", "name")[:limit]
     )
+
+
+def live_tags() -> QuerySet[Tag]:
+    """Tags on at least one published article; a tag only drafts use stays unknown to readers."""
+    published = TaggedArticle.objects.filter(
+        tag=OuterRef("pk"), content_object__in=Article.objects.published()
+    )
+    return Tag.objects.filter(Exists(published))
 
 
 def has_address(name: str) -> bool:

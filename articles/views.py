@@ -5,14 +5,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
-from taggit.models import Tag
 
 from .editors import is_editor
 from .models import Article, ArticleSlug, Department, Doctor
 from .pagecache import depends_on, fragment
 from .related import draft_related, related_articles
 from .search import highlight, search, snippet
-from .tags import popular_tags
+from .tags import live_tags, popular_tags
 
 ARTICLES_PER_PAGE = 10
 RESULTS_PER_PAGE = 10
@@ -136,7 +135,7 @@ def doctor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     depends_on(request, "lists")
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = get_object_or_404(live_tags(), slug=slug)
     page = _page(request, Article.objects.published().for_listing().filter(tags=tag))
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 

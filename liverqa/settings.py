@@ -363,6 +363,16 @@ FILE_UPLOAD_HANDLERS = [
 TAGGIT_TAGS_FROM_STRING = "articles.tags.parse_tag_input"
 TAGGIT_STRING_FROM_TAGS = "articles.tags.format_tag_input"
 
+# -- Article bodies: the live preview's rate (issue 10, Markdown) -----------------------------
+# Previews one editor may ask for, as "count/period" (s, m, h or d), counted per editor in the
+# default cache (per process without REDIS_URL, so each worker counts on its own). Past it the
+# preview answers 429 and the editor's browser waits; saving is never limited.
+LIVERQA_PREVIEW_RATE = os.environ.get("LIVERQA_PREVIEW_RATE", "60/m")
+if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", LIVERQA_PREVIEW_RATE):
+    raise ImproperlyConfigured(
+        f"LIVERQA_PREVIEW_RATE must read like 60/m or 5/10s, not {LIVERQA_PREVIEW_RATE!r}."
+    )
+
 # Errors (a 500's traceback) and warnings go to standard error, where gunicorn and the service
 # manager collect them; Django's default sends them nowhere when debug is off and ADMINS is empty.
 LOGGING = {

@@ -11,10 +11,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.db import connections
+from django.urls import reverse
 
 from articles.models import Article
+from articles.richtext import MAX_BODY_CHARACTERS
 
 from .conftest import make_article, make_department, make_doctor
 from .media_files import wav_bytes
@@ -229,3 +233,35 @@ def test_the_admins_own_widgets_work_under_the_csp(new_context, live_server, new
     page.wait_for_selector("table.history-diff")
     assert "Much" in page.inner_text("table.history-diff ins")
     shot(page, "08-history-compare")
+
+
+def test_the_preview_says_why_it_shows_nothing(new_context, live_server, client, settings):
+    """A body past the limit, then too many previews: the preview says so, as text."""
+    settings.LIVERQA_PREVIEW_RATE = "3/m"
+    caches["default"].clear()  # preview counts outlive other tests' transactions
+    client.force_login(
+        get_user_model().objects.create_superuser("chief", "chief@example.com", PASSWORD)
+    )
+    context = new_context()
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    preview = ".markdown-preview__body"
+    page.goto(f"{live_server.url}{reverse('admin:articles_article_add')}")  # preview 1, empty
+
+    page.fill("#id_body", "x" * (MAX_BODY_CHARACTERS + 1))
+    page.wait_for_selector(f"{preview}:has-text('the limit is 20,000')")
+    page.fill("#id_body", "*fine*")
+    page.wait_for_selector(f"{preview} em:text('fine')")
+    page.fill("#id_body", "**one too many**")
+    page.wait_for_selector(f"{preview}:has-text('Too many previews in a short time')")
+    assert page.locator(f"{preview} strong").count() == 0
+    shot(page, "04-preview-rate-limited")

@@ -1,8 +1,11 @@
 """Bodies are Markdown rendered once on save; nothing an editor types can run in a browser."""
 
+import json
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -36,6 +39,11 @@ XSS = [
     "&lt;script&gt;alert(1)&lt;/script&gt;",
 ]
 DANGEROUS_TAGS = {"script", "style", "iframe", "object", "embed", "svg", "math", "img"}
+# HTML that Python-Markdown, the renderer before CommonMark, gave for the shipped bodies and
+# for each construct the body's help text names: readers must see the same pages.
+BEFORE = json.loads(
+    (Path(__file__).parent / "data" / "markdown_rendered_before_commonmark.json").read_text()
+)
 
 
 class Elements(HTMLParser):
@@ -100,6 +108,23 @@ def test_rendering_is_deterministic_and_kept_in_step_on_save():
 def test_xss_payload_is_defused_by_the_sanitizer(payload):
     assert_harmless(render_markdown(payload))
     assert_harmless(render_markdown(f"Text before.\n\n{payload}\n\nText after."))
+
+
+def test_shipped_bodies_render_as_they_did_before():
+    fixture = json.loads((Path(settings.BASE_DIR) / "fixtures" / "content.json").read_text())
+    bodies = {
+        row["fields"]["slug"]: row["fields"]["body"]
+        for row in fixture
+        if row["model"] == "articles.article"
+    }
+    assert bodies.keys() == BEFORE["shipped"].keys()
+    for slug, body in bodies.items():
+        assert render_markdown(body) == BEFORE["shipped"][slug], slug
+
+
+@pytest.mark.parametrize(("markdown", "html"), BEFORE["features"])
+def test_markdown_constructs_render_as_they_did_before(markdown, html):
+    assert render_markdown(markdown) == html
 
 
 def test_the_source_paragraphs_render_word_for_word(site_content):

@@ -1,6 +1,7 @@
 """Tags: one per name whatever the capitals, suggestions as you type, counts, merge, clean-up."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from taggit.models import Tag
 
@@ -97,6 +98,26 @@ def test_merge_asks_which_tag_to_keep_then_retags_every_article(editor_client):
     assert list(both.tags.names()) == list(one.tags.names()) == ["liver cancer"]
     history = editor_client.get(reverse("admin:articles_article_history", args=[one.pk]))
     assert "Merged HCC, Hepatocellular carcinoma into liver cancer." in history.text
+
+
+@pytest.mark.parametrize("missing", ["delete_topic", "change_article"])
+def test_merging_takes_the_rights_to_delete_tags_and_to_change_articles(
+    client, django_user_model, missing
+):
+    rights = {"view_topic", "change_topic", "delete_topic", "view_article", "change_article"}
+    user = django_user_model.objects.create_user("clerk", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=rights - {missing}))
+    client.force_login(user)
+    article = make_article(tags=("liver cancer", "HCC"))
+    keep, hcc = Topic.objects.get(name="liver cancer"), Topic.objects.get(name="HCC")
+    listing = client.get(reverse("admin:articles_topic_changelist"))
+    assert "merge" not in listing.context["cl"].model_admin.get_actions(listing.wsgi_request)
+
+    response = action(client, "merge", [keep, hcc], merge_into=keep.pk)
+    assert response.status_code == 200  # the tag list again, the action unknown to this user
+    assert "Merged" not in response.text
+    assert Topic.objects.count() == 2
+    assert sorted(article.tags.names()) == ["HCC", "liver cancer"]
 
 
 def test_merging_one_tag_is_refused(editor_client):

@@ -1,5 +1,6 @@
 """The public pages, read as a reader would: content, sidebar, 404s and query budgets."""
 
+import re
 from datetime import timedelta
 from html.parser import HTMLParser
 
@@ -188,6 +189,40 @@ def test_department_doctor_and_tag_pages_list_only_their_published_articles(clie
         assert listed == [mine], url
     assert draft.title not in client.get(reverse("articles:article_list")).text
     assert other.title in client.get(reverse("articles:article_list")).text
+
+
+def test_a_topic_only_unpublished_answers_use_is_a_404_like_an_unknown_one(client):
+    make_article("Draft?", tags=("secret topic",), status=Article.Status.DRAFT, published_at=None)
+    make_article("Soon?", tags=("coming topic",), published_at=timezone.now() + timedelta(days=1))
+    make_article(
+        "Also draft?", tags=("known topic", "secret topic"), status="draft", published_at=None
+    )
+    make_article("Known?", tags=("known topic",))
+    for slug in ["secret-topic", "coming-topic", "no-such-topic"]:
+        assert client.get(reverse("articles:tag_detail", args=[slug])).status_code == 404, slug
+    known = client.get(reverse("articles:tag_detail", args=["known-topic"]))
+    assert [a.title for a in known.context["page"].object_list] == ["Known?"]
+
+
+def test_a_doctor_with_no_live_answer_keeps_a_profile_that_shows_no_draft(client):
+    """Doctors and departments are public (the departments page lists every doctor), so their
+    pages answer; what they show is live answers only: no draft's title, no draft in a count."""
+    department = make_department("Hepatology")
+    doctor = make_doctor("Wu Lan", department)
+    make_article("Secret draft?", doctor, status=Article.Status.DRAFT, published_at=None)
+    make_article("Scheduled?", doctor, published_at=timezone.now() + timedelta(days=1))
+    pages = {
+        "doctor": doctor.get_absolute_url(),
+        "department": department.get_absolute_url(),
+        "departments": reverse("articles:department_list"),
+    }
+    for name, url in pages.items():
+        page = client.get(url)
+        assert page.status_code == 200, name
+        assert "Secret draft?" not in page.text and "Scheduled?" not in page.text, name
+        assert not re.search(r"[1-9] answers?\b", page.text), name
+    assert "0 answers" in client.get(pages["department"]).text
+    assert "No published answers here yet." in client.get(pages["doctor"]).text
 
 
 def test_article_list_is_paginated_newest_first(client):

@@ -21,11 +21,11 @@ from ..models import (
     RelatedPick,
     Topic,
 )
-from ..richtext import render_markdown
 from . import rules
 from .duplicates import similar_questions
 from .forms import ArticleAdminForm, DoctorAdminForm
 from .history import HistoryAdmin, revision_of_one
+from .preview import body_preview
 from .reviews import DUE_SOON
 
 TAG_SUGGESTIONS = 10
@@ -366,4 +366,4 @@ class ArticleAdmin(HistoryAdmin):
         """The body as readers will get it, rendered by the code that renders it on save."""
         if not (self.has_change_permission(request) or self.has_add_permission(request)):
             raise PermissionDenied
-        return JsonResponse({"html": render_markdown(request.POST.get("body", ""))})
+        return body_preview(request)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from taggit.forms import TagWidget
 
 from ..models import Article, Doctor, Topic
+from ..richtext import MAX_BODY_CHARACTERS, MAX_NESTING
 from ..tags import has_address
 from . import rules
 from .media import audio_duration, process_photo
@@ -62,6 +63,11 @@ class ArticleAdminForm(DerivedFieldsForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if "body" in self.fields:
+            self.fields["body"].help_text += (
+                f" At most {MAX_BODY_CHARACTERS:,} characters, and lists or quotes at most "
+                f"{MAX_NESTING} levels deep."
+            )
         if "slug" in self.fields:
             # Made from the title on save (unique, Unicode-friendly) when left empty.
             self.fields["slug"].required = False

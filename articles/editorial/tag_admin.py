@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_permission_codename
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
@@ -62,7 +63,19 @@ class TopicAdmin(HistoryAdmin):
     def published_count(self, tag: Topic) -> int:
         return tag.published_count
 
-    @admin.action(description="Merge selected tags into one…", permissions=["change"])
+    def has_merge_permission(self, request: HttpRequest) -> bool:
+        """Merging deletes the other tags and retags their articles: it takes the right to do
+        both, not only to rename tags."""
+        article = Article._meta
+        return (
+            self.has_change_permission(request)
+            and self.has_delete_permission(request)
+            and request.user.has_perm(
+                f"{article.app_label}.{get_permission_codename('change', article)}"
+            )
+        )
+
+    @admin.action(description="Merge selected tags into one…", permissions=["merge"])
     def merge(self, request: HttpRequest, queryset: QuerySet[Topic]):
         tags = list(queryset.order_by("-article_count", "name"))
         if len(tags) < 2:

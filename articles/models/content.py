@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import unescape
 
 import reversion
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, Q
 from django.db.models.signals import pre_save
@@ -17,7 +18,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from ..editorial.reviews import DUE_SOON
-from ..richtext import render_markdown
+from ..richtext import check_body, render_markdown
 from ..slugs import unique_slug
 
 
@@ -317,6 +318,14 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:article_detail", args=[self.slug])
 
+    def clean(self) -> None:
+        """The admin form and the importer both validate here: a body too long or too deeply
+        nested is refused before anything renders or saves it."""
+        try:
+            check_body(self.body)
+        except ValidationError as exc:
+            raise ValidationError({"body": exc.error_list}) from None
+
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
@@ -380,8 +389,13 @@ class Article(models.Model):
 
 @receiver(pre_save, sender=Article)
 def _derive_on_raw_load(sender, instance: Article, raw: bool = False, **kwargs) -> None:
-    """loaddata writes rows past save(); the body is rendered from its Markdown all the same."""
+    """loaddata writes rows past save(); the body is checked and rendered all the same, and a
+    fixture's bad body stops the load (one transaction) with the article named."""
     if raw:
+        try:
+            check_body(instance.body)
+        except ValidationError as exc:
+            raise ValidationError(f"Article {instance.slug!r}: {exc.messages[0]}") from None
         instance.derive_body()
 
 

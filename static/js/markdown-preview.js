@@ -22,6 +22,16 @@
           credentials: "same-origin",
           signal: controller.signal,
         });
+        if (response.status === 400 || response.status === 429) {
+          // A body past the limits, or too many previews: the server says why, as text.
+          output.textContent = (await response.json()).error;
+          if (response.status === 429) {
+            const seconds = Number(response.headers.get("Retry-After")) || 10;
+            clearTimeout(timer);
+            timer = setTimeout(refresh, seconds * 1000);
+          }
+          return;
+        }
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         output.innerHTML = (await response.json()).html; // sanitized by the server (nh3)
       } catch (error) {

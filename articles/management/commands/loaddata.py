@@ -15,7 +15,8 @@ class Command(loaddata.Command):
         except (serializers.base.DeserializationError, DatabaseError, ValidationError) as exc:
             # The first line names the fixture, the row and the rule it broke; PostgreSQL's
             # DETAIL lines that follow repeat the whole row.
-            message = (str(exc).strip().splitlines() or [repr(exc)])[0]
+            lines = exc.messages if isinstance(exc, ValidationError) else str(exc).splitlines()
+            message = ([line.strip() for line in lines if line.strip()] or [repr(exc)])[0]
             raise CommandError(
                 f"Could not load {', '.join(fixture_labels)}: {message} "
                 "Nothing was loaded; the database is as it was."
