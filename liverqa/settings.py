@@ -14,6 +14,8 @@ AWS_STORAGE_BUCKET_NAME  keeps uploads in this private S3-compatible bucket (dja
                     set; boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY itself.
                     Default: the media folder, MEDIA_ROOT.
 LIVERQA_MEDIA_SIGNED_SECONDS  how long a signed bucket address lasts. Default 600.
+LIVERQA_REQUIRE_2FA "1": staff reach the admin only after a one-time code (enrolling a TOTP
+                    app first if they have none). Default off.
 """
 
 import os
@@ -68,6 +70,10 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "articles",
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "two_factor",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -148,6 +155,15 @@ LIVERQA_PAGE_CACHE_SECONDS = int(os.environ.get("LIVERQA_PAGE_CACHE_SECONDS", "6
 LIVERQA_CDN_SECONDS = int(os.environ.get("LIVERQA_CDN_SECONDS", "60"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Logins: lockout, two-factor, session expiry, admin URL ---------------------------------
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
+# The admin's login is the two-factor login (liverqa.admin), not a patched one.
+TWO_FACTOR_PATCH_ADMIN = False
+LIVERQA_REQUIRE_2FA = env_flag("LIVERQA_REQUIRE_2FA")
+# ---------------------------------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,16 +1,22 @@
 """The editor's whole job in a real browser: log in, write an answer with tags and audio,
-preview it, publish it, and find it on the home page and in Other Voices.
+preview it, publish it, and find it on the home page and in Other Voices. And the ways in:
+enrolling an authenticator app and logging in with its codes or a backup code.
 
 Headless Chromium from Debian (/usr/bin/chromium) driven by Playwright; screenshots go to
 artifacts/ (gitignored). Skipped, with the reason, where that Chromium is not installed.
 """
 
+import time
+from base64 import b32decode
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connections
+from django.urls import reverse
+from django_otp.oath import hotp, totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.models import Article
 
@@ -73,16 +79,21 @@ def shot(page, name: str) -> None:
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
 
 
+def log_in(page, base: str, username: str, password: str) -> None:
+    """The login page's first step; a second (the one-time code) follows for enrolled staff."""
+    page.goto(f"{base}{reverse('admin:index')}")
+    page.fill("#id_auth-username", username)
+    page.fill("#id_auth-password", password)
+    page.click("button[type=submit]:text('Next')")
+
+
 def test_editor_writes_previews_and_publishes_an_answer(browser, live_server, newsroom):
     author, existing = newsroom
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.set_default_timeout(10_000)
 
     # Log in.
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "nurse")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    log_in(page, live_server.url, "nurse", PASSWORD)
     page.wait_for_selector("text=Editorial status")
     shot(page, "01-dashboard")
 
@@ -148,3 +159,79 @@ def test_editor_writes_previews_and_publishes_an_answer(browser, live_server, ne
     assert reader.goto(address).status == 200
     assert reader.locator(".editor-bar").count() == 0
     shot(reader, "07-article-phone")
+
+
+def next_code(device: TOTPDevice) -> str:
+    """A code the device accepts now: this time step's, or the next one's if this one was used
+    already (each code is good once)."""
+    step = int(time.time() - device.t0) // device.step + device.drift
+    return str(hotp(device.bin_key, max(step, device.last_t + 1), device.digits)).zfill(6)
+
+
+def no_inline_scripts(page) -> bool:
+    """What a Content-Security-Policy of script-src 'self' allows: scripts from files only."""
+    return page.evaluate(
+        "[...document.scripts].every(s => s.src)"
+        " && !document.querySelector('[onclick],[onsubmit],[onload],[onchange]')"
+    )
+
+
+def log_out(page) -> None:
+    page.click("#logout-form button")
+    page.wait_for_selector("text=Thanks for spending some quality time")
+
+
+def test_staff_enrol_an_authenticator_then_log_in_with_a_code_or_a_backup_code(
+    browser, live_server, newsroom, settings
+):
+    settings.LIVERQA_REQUIRE_2FA = True
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+
+    # The password alone opens nothing: the editor is sent to enrol an app.
+    log_in(page, live_server.url, "nurse", PASSWORD)
+    page.wait_for_url(f"**{reverse('two_factor:setup')}")
+    assert no_inline_scripts(page)
+    page.click("button[type=submit]:text('Next')")
+    qr_code = page.locator("img[alt='QR Code']")
+    qr_code.wait_for()
+    assert qr_code.evaluate("img => img.complete && img.naturalWidth > 100")
+    assert no_inline_scripts(page)
+    shot(page, "11-enrol-qr-code")
+    # What the authenticator app would compute from the key the QR code carries.
+    secret = page.inner_text("a[href^='otpauth://']")
+    page.fill("#id_generator-token", str(totp(b32decode(secret))).zfill(6))
+    page.click("button[type=submit]:text('Next')")
+    page.wait_for_selector("text=successfully enabled two-factor authentication")
+
+    page.goto(f"{live_server.url}{reverse('two_factor:backup_tokens')}")
+    page.click("button:text('Generate Tokens')")
+    backup_codes = page.locator("#content li").all_inner_texts()
+    assert len(backup_codes) == 10
+    shot(page, "12-backup-codes")
+    page.goto(f"{live_server.url}{reverse('admin:index')}")
+    page.wait_for_selector("text=Editorial status")
+    log_out(page)
+
+    # Password, then the app's code.
+    log_in(page, live_server.url, "nurse", PASSWORD)
+    page.wait_for_selector("#id_token-otp_token")
+    assert no_inline_scripts(page)
+    shot(page, "13-code-step")
+    page.fill("#id_token-otp_token", next_code(TOTPDevice.objects.get(user__username="nurse")))
+    page.click("button[type=submit]:text('Next')")
+    page.wait_for_selector("text=Editorial status")
+    log_out(page)
+
+    # A backup code instead, once.
+    for attempt in ("first", "again"):
+        log_in(page, live_server.url, "nurse", PASSWORD)
+        page.click("button:text('Use Backup Token')")
+        page.fill("#id_backup-otp_token", backup_codes[0])
+        page.click("button[type=submit]:text('Next')")
+        if attempt == "first":
+            page.wait_for_selector("text=Editorial status")
+            log_out(page)
+    page.wait_for_selector(".errorlist")
+    assert page.locator("text=Editorial status").count() == 0
