@@ -16,10 +16,17 @@ AWS_STORAGE_BUCKET_NAME  keeps uploads in this private S3-compatible bucket (dja
 LIVERQA_MEDIA_SIGNED_SECONDS  how long a signed bucket address lasts. Default 600.
 LIVERQA_REQUIRE_2FA "1": staff reach the admin only after a one-time code (enrolling a TOTP
                     app first if they have none). Default off.
+LIVERQA_TRUSTED_PROXIES  how many reverse proxies, each appending to X-Forwarded-For, stand in
+                    front of the app; the login lockout counts failures by the address the
+                    outermost one saw. Default 0: the connection's own address.
+LIVERQA_LOGIN_FAILURE_LIMIT  failed logins, per username and per address, before a lockout.
+                    Default 5.
+LIVERQA_LOGIN_COOLOFF_MINUTES  how long a lockout lasts. Default 15.
 """
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -74,6 +81,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_otp.plugins.otp_totp",
     "two_factor",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +98,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "liverqa.urls"
@@ -156,10 +166,30 @@ LIVERQA_CDN_SECONDS = int(os.environ.get("LIVERQA_CDN_SECONDS", "60"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Logins: lockout, two-factor, session expiry, admin URL ---------------------------------
+# --- Logins: two-factor, lockout ------------------------------------------------------------
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 
+# The lockout check runs first, so a locked-out attempt is refused before any password hashing.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures are counted in the database, which every worker and app server shares.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("LIVERQA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LIVERQA_LOGIN_COOLOFF_MINUTES", "15")))
+# Either is enough: many passwords against one account, or many accounts from one address.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not clear failures: axes would clear every failure from the address too, so
+# anyone with one account could reset the count between guesses at another. They age out instead.
+AXES_RESET_ON_SUCCESS = False
+# Failures are logged (warnings, to standard error) with the username and address in clear:
+# that is what an operator needs to see an attack. Passwords are never logged.
+AXES_SENSITIVE_PARAMETERS = []
+AXES_CLIENT_IP_CALLABLE = "liverqa.logins.client_ip"
+AXES_LOCKOUT_CALLABLE = "liverqa.logins.locked_out"
+LIVERQA_TRUSTED_PROXIES = int(os.environ.get("LIVERQA_TRUSTED_PROXIES", "0"))
 # The admin's login is the two-factor login (liverqa.admin), not a patched one.
 TWO_FACTOR_PATCH_ADMIN = False
 LIVERQA_REQUIRE_2FA = env_flag("LIVERQA_REQUIRE_2FA")

@@ -1,6 +1,6 @@
 """The editor's whole job in a real browser: log in, write an answer with tags and audio,
 preview it, publish it, and find it on the home page and in Other Voices. And the ways in:
-enrolling an authenticator app and logging in with its codes or a backup code.
+enrolling an authenticator app and logging in with its codes or a backup code; the lockout.
 
 Headless Chromium from Debian (/usr/bin/chromium) driven by Playwright; screenshots go to
 artifacts/ (gitignored). Skipped, with the reason, where that Chromium is not installed.
@@ -8,6 +8,7 @@ artifacts/ (gitignored). Skipped, with the reason, where that Chromium is not in
 
 import time
 from base64 import b32decode
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connections
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import hotp, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -235,3 +237,24 @@ def test_staff_enrol_an_authenticator_then_log_in_with_a_code_or_a_backup_code(
             log_out(page)
     page.wait_for_selector(".errorlist")
     assert page.locator("text=Editorial status").count() == 0
+
+
+def test_wrong_passwords_lock_the_login_until_the_cool_off_passes(
+    browser, live_server, newsroom, time_machine
+):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(10_000)
+    for _ in range(4):
+        log_in(page, live_server.url, "nurse", "not-the-password")
+        page.wait_for_selector(".errorlist")
+    log_in(page, live_server.url, "nurse", "not-the-password")
+    page.wait_for_selector("text=Too many failed logins")
+    assert "locked for 15 minutes" in page.inner_text("#content")
+    shot(page, "14-locked-out")
+
+    log_in(page, live_server.url, "nurse", PASSWORD)  # the right one, still refused
+    page.wait_for_selector("text=Too many failed logins")
+
+    time_machine.move_to(timezone.now() + timedelta(minutes=16))
+    log_in(page, live_server.url, "nurse", PASSWORD)
+    page.wait_for_selector("text=Editorial status")
