@@ -14,6 +14,7 @@ AWS_STORAGE_BUCKET_NAME  keeps uploads in this private S3-compatible bucket (dja
                     set; boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY itself.
                     Default: the media folder, MEDIA_ROOT.
 LIVERQA_MEDIA_SIGNED_SECONDS  how long a signed bucket address lasts. Default 600.
+LIVERQA_ADMIN_URL   where the editors' admin lives, e.g. backstage/. Default admin/.
 LIVERQA_REQUIRE_2FA "1": staff reach the admin only after a one-time code (enrolling a TOTP
                     app first if they have none). Default off.
 LIVERQA_TRUSTED_PROXIES  how many reverse proxies, each appending to X-Forwarded-For, stand in
@@ -25,6 +26,7 @@ LIVERQA_LOGIN_COOLOFF_MINUTES  how long a lockout lasts. Default 15.
 """
 
 import os
+import re
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -166,9 +168,18 @@ LIVERQA_CDN_SECONDS = int(os.environ.get("LIVERQA_CDN_SECONDS", "60"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Logins: two-factor, lockout ------------------------------------------------------------
+# --- Logins: lockout, two-factor, session expiry, admin URL ---------------------------------
+LIVERQA_ADMIN_URL = os.environ.get("LIVERQA_ADMIN_URL", "admin/")
+if not re.fullmatch(r"([A-Za-z0-9._~-]+/)+", LIVERQA_ADMIN_URL):
+    raise ImproperlyConfigured(
+        f"LIVERQA_ADMIN_URL must be a path such as backstage/ (no leading slash, one trailing "
+        f"slash), not {LIVERQA_ADMIN_URL!r}."
+    )
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
+# Staff sessions end 12 hours after their last change, and when the browser closes.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # The lockout check runs first, so a locked-out attempt is refused before any password hashing.
 AUTHENTICATION_BACKENDS = [

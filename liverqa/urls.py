@@ -20,8 +20,8 @@ two_factor_urls = [
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("admin/two-factor/", include((two_factor_urls, "two_factor"))),
-    path("admin/", admin.site.urls),
+    path(f"{settings.LIVERQA_ADMIN_URL}two-factor/", include((two_factor_urls, "two_factor"))),
+    path(settings.LIVERQA_ADMIN_URL, admin.site.urls),
     # Uploads, in production and debug alike: the view decides who may fetch each file.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_file, name="media_file"),
     path("", include("articles.urls")),

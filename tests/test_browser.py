@@ -214,6 +214,8 @@ def test_staff_enrol_an_authenticator_then_log_in_with_a_code_or_a_backup_code(
     shot(page, "12-backup-codes")
     page.goto(f"{live_server.url}{reverse('admin:index')}")
     page.wait_for_selector("text=Editorial status")
+    session = next(c for c in context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+    assert session["expires"] == -1  # gone when the browser closes
     log_out(page)
 
     # Password, then the app's code.

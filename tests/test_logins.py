@@ -1,7 +1,8 @@
 """Staff logins through the admin's login page: the lockout (by username and by address, with a
 cool-off and a superuser's unlock), the one-time code step, enrollment when production requires
-it."""
+it, session expiry and the configurable admin address."""
 
+import importlib
 import logging
 import time
 from datetime import timedelta
@@ -11,7 +12,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth.backends import ModelBackend
 from django.core.management import call_command
 from django.test import Client
-from django.urls import reverse
+from django.urls import clear_url_caches, reverse
 from django.utils import timezone
 from django_otp.oath import hotp
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -231,3 +232,41 @@ def test_when_required_staff_with_a_code_reach_the_admin(client, nurse, settings
     log_in(client, "yan", PASSWORD)
     enter_code(client, next_code(device))
     assert logged_in(client)
+
+
+def test_the_session_cookie_ends_with_the_browser(client, nurse):
+    response = log_in(client, "yan", PASSWORD)
+    cookie = response.cookies["sessionid"]
+    assert cookie["max-age"] == ""
+    assert cookie["expires"] == ""
+
+
+def test_a_staff_session_ends_after_twelve_hours(client, nurse, time_machine):
+    log_in(client, "yan", PASSWORD)
+    time_machine.move_to(timezone.now() + timedelta(hours=11, minutes=59))
+    assert logged_in(client)
+    time_machine.move_to(timezone.now() + timedelta(hours=12, minutes=1))
+    assert not logged_in(client)
+
+
+@pytest.fixture
+def admin_at_backstage(settings):
+    settings.LIVERQA_ADMIN_URL = "backstage/"
+    yield reload_urls()
+    settings.LIVERQA_ADMIN_URL = "admin/"
+    reload_urls()
+
+
+def reload_urls():
+    import liverqa.urls
+
+    clear_url_caches()
+    return importlib.reload(liverqa.urls)
+
+
+def test_the_admin_can_move_to_another_address(client, nurse, admin_at_backstage):
+    assert reverse("admin:login") == "/backstage/login/"
+    assert client.get("/admin/").status_code == 404
+    log_in(client, "yan", PASSWORD)
+    assert client.get("/backstage/").status_code == 200
+    assert client.get("/backstage/two-factor/setup/").status_code == 200

@@ -102,3 +102,9 @@ def test_without_an_env_file_manage_py_refuses_as_production_does(tmp_path):
     result = manage(tmp_path, "", "check")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_a_malformed_admin_address_is_a_clear_error():
+    result = start(DJANGO_DEBUG="1", LIVERQA_ADMIN_URL="/admin")
+    assert result.returncode != 0
+    assert "LIVERQA_ADMIN_URL must be a path such as backstage/" in result.stderr
