@@ -409,7 +409,13 @@ class Editor:
     def login(self) -> None:
         """Log in; a refusal (a 500 from a locked database) is tried again a few times."""
         for _ in range(5):
-            form = {"username": EDITOR, "password": self.password, "next": "/admin/"}
+            # The first step of the two-step login (liverqa.logins); the editor has no second.
+            form = {
+                "admin_login_view-current_step": "auth",
+                "auth-username": EDITOR,
+                "auth-password": self.password,
+                "next": "/admin/",
+            }
             answer = self.request("POST", "/admin/login/", self._with_token("/admin/login/", form))
             if answer.status == 302 and "login" not in answer.headers.get("Location", ""):
                 # Logging in rotates the CSRF secret; one token of the new one serves every form.

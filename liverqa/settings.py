@@ -24,11 +24,21 @@ DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://liverqa.examp
                     form posts are accepted. Default none.
 LIVERQA_MEDIA_ORIGIN  e.g. https://liverqa-media.s3.eu-west-1.amazonaws.com: where a bucket's
                     signed addresses point, allowed for images and audio by the CSP.
+LIVERQA_ADMIN_URL   where the editors' admin lives, e.g. backstage/. Default admin/.
+LIVERQA_REQUIRE_2FA "1": staff reach the admin only after a one-time code (enrolling a TOTP
+                    app first if they have none). Default off.
+LIVERQA_TRUSTED_PROXIES  how many reverse proxies, each appending to X-Forwarded-For, stand in
+                    front of the app; the login lockout counts failures by the address the
+                    outermost one saw. Default 0: the connection's own address.
+LIVERQA_LOGIN_FAILURE_LIMIT  failed logins, per username and per address, before a lockout.
+                    Default 5.
+LIVERQA_LOGIN_COOLOFF_MINUTES  how long a lockout lasts. Default 15.
 """
 
 import os
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -90,6 +100,11 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "articles",
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "two_factor",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -109,8 +124,11 @@ MIDDLEWARE = [
     "articles.media.limits.RequestSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "liverqa.urls"
@@ -176,6 +194,44 @@ LIVERQA_PAGE_CACHE_SECONDS = int(os.environ.get("LIVERQA_PAGE_CACHE_SECONDS", "6
 LIVERQA_CDN_SECONDS = int(os.environ.get("LIVERQA_CDN_SECONDS", "60"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Logins: lockout, two-factor, session expiry, admin URL ---------------------------------
+LIVERQA_ADMIN_URL = os.environ.get("LIVERQA_ADMIN_URL", "admin/")
+if not re.fullmatch(r"([A-Za-z0-9._~-]+/)+", LIVERQA_ADMIN_URL):
+    raise ImproperlyConfigured(
+        f"LIVERQA_ADMIN_URL must be a path such as backstage/ (no leading slash, one trailing "
+        f"slash), not {LIVERQA_ADMIN_URL!r}."
+    )
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+# Staff sessions end 12 hours after their last change, and when the browser closes.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# The lockout check runs first, so a locked-out attempt is refused before any password hashing.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures are counted in the database, which every worker and app server shares.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("LIVERQA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LIVERQA_LOGIN_COOLOFF_MINUTES", "15")))
+# Either is enough: many passwords against one account, or many accounts from one address.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not clear failures: axes would clear every failure from the address too, so
+# anyone with one account could reset the count between guesses at another. They age out instead.
+AXES_RESET_ON_SUCCESS = False
+# Failures are logged (warnings, to standard error) with the username and address in clear:
+# that is what an operator needs to see an attack. Passwords are never logged.
+AXES_SENSITIVE_PARAMETERS = []
+AXES_CLIENT_IP_CALLABLE = "liverqa.logins.client_ip"
+AXES_LOCKOUT_CALLABLE = "liverqa.logins.locked_out"
+LIVERQA_TRUSTED_PROXIES = int(os.environ.get("LIVERQA_TRUSTED_PROXIES", "0"))
+# The admin's login is the two-factor login (liverqa.admin), not a patched one.
+TWO_FACTOR_PATCH_ADMIN = False
+LIVERQA_REQUIRE_2FA = env_flag("LIVERQA_REQUIRE_2FA")
+# ---------------------------------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,12 +1,17 @@
 """The editor's whole job in a real browser: log in, write an answer with tags and audio,
 preview it, publish it, and find it on the home page and in Other Voices; the admin's own
 widgets (calendars, clocks, the "+" popup, inlines, the history compare). All of it under the
-site's Content Security Policy, with every violation Chromium reports failing the test.
+site's Content Security Policy, with every violation Chromium reports failing the test. And the
+ways in: enrolling an authenticator app and logging in with its codes or a backup code; the
+lockout.
 
 Headless Chromium from Debian (/usr/bin/chromium) driven by Playwright; screenshots go to
 artifacts/ (gitignored). Skipped, with the reason, where that Chromium is not installed.
 """
 
+import time
+from base64 import b32decode
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +21,9 @@ from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.db import connections
 from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import hotp, totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.models import Article
 from articles.richtext import MAX_BODY_CHARACTERS
@@ -96,11 +104,16 @@ def new_context(browser):
     assert violations == []
 
 
-def log_in(page, base_url: str) -> None:
-    page.goto(f"{base_url}/admin/")
-    page.fill("#id_username", "nurse")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+def log_in(page, base: str, username: str, password: str) -> None:
+    """The login page's first step; a second (the one-time code) follows for enrolled staff."""
+    page.goto(f"{base}{reverse('admin:index')}")
+    page.fill("#id_auth-username", username)
+    page.fill("#id_auth-password", password)
+    page.click("button[type=submit]:text('Next')")
+
+
+def log_in_as_the_editor(page, base: str) -> None:
+    log_in(page, base, "nurse", PASSWORD)
     page.wait_for_selector("text=Editorial status")
 
 
@@ -112,7 +125,7 @@ def test_editor_writes_previews_and_publishes_an_answer(new_context, live_server
     author, existing = newsroom
     page = new_context().new_page()
 
-    log_in(page, live_server.url)
+    log_in_as_the_editor(page, live_server.url)
     shot(page, "01-dashboard")
 
     # Write the answer: doctor by autocomplete, tags with suggestions, audio from a file.
@@ -183,7 +196,7 @@ def test_the_admins_own_widgets_work_under_the_csp(new_context, live_server, new
     """Calendar and clock, the "+" popup that adds a doctor, inline rows, the history compare:
     the admin's scripts, none of them ours, all of them static files the policy allows."""
     page = new_context().new_page()
-    log_in(page, live_server.url)
+    log_in_as_the_editor(page, live_server.url)
     page.goto(f"{live_server.url}/admin/articles/article/add/")
     page.fill("#id_title", "Does alcohol-free beer harm the liver?")
 
@@ -265,3 +278,100 @@ def test_the_preview_says_why_it_shows_nothing(new_context, live_server, client,
     page.wait_for_selector(f"{preview}:has-text('Too many previews in a short time')")
     assert page.locator(f"{preview} strong").count() == 0
     shot(page, "04-preview-rate-limited")
+
+
+def next_code(device: TOTPDevice) -> str:
+    """A code the device accepts now: this time step's, or the next one's if this one was used
+    already (each code is good once)."""
+    step = int(time.time() - device.t0) // device.step + device.drift
+    return str(hotp(device.bin_key, max(step, device.last_t + 1), device.digits)).zfill(6)
+
+
+def no_inline_scripts(page) -> bool:
+    """What a Content-Security-Policy of script-src 'self' allows: scripts from files only."""
+    return page.evaluate(
+        "[...document.scripts].every(s => s.src)"
+        " && !document.querySelector('[onclick],[onsubmit],[onload],[onchange]')"
+    )
+
+
+def log_out(page) -> None:
+    page.click("#logout-form button")
+    page.wait_for_selector("text=Thanks for spending some quality time")
+
+
+def test_staff_enrol_an_authenticator_then_log_in_with_a_code_or_a_backup_code(
+    new_context, live_server, newsroom, settings
+):
+    settings.LIVERQA_REQUIRE_2FA = True
+    context = new_context()
+    page = context.new_page()
+
+    # The password alone opens nothing: the editor is sent to enrol an app.
+    log_in(page, live_server.url, "nurse", PASSWORD)
+    page.wait_for_url(f"**{reverse('two_factor:setup')}")
+    assert no_inline_scripts(page)
+    page.click("button[type=submit]:text('Next')")
+    qr_code = page.locator("img[alt='QR Code']")
+    qr_code.wait_for()
+    assert qr_code.evaluate("img => img.complete && img.naturalWidth > 100")
+    assert no_inline_scripts(page)
+    shot(page, "11-enrol-qr-code")
+    # What the authenticator app would compute from the key the QR code carries.
+    secret = page.inner_text("a[href^='otpauth://']")
+    page.fill("#id_generator-token", str(totp(b32decode(secret))).zfill(6))
+    page.click("button[type=submit]:text('Next')")
+    page.wait_for_selector("text=successfully enabled two-factor authentication")
+
+    page.goto(f"{live_server.url}{reverse('two_factor:backup_tokens')}")
+    page.click("button:text('Generate Tokens')")
+    backup_codes = page.locator("#content li").all_inner_texts()
+    assert len(backup_codes) == 10
+    shot(page, "12-backup-codes")
+    page.goto(f"{live_server.url}{reverse('admin:index')}")
+    page.wait_for_selector("text=Editorial status")
+    session = next(c for c in context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+    assert session["expires"] == -1  # gone when the browser closes
+    log_out(page)
+
+    # Password, then the app's code.
+    log_in(page, live_server.url, "nurse", PASSWORD)
+    page.wait_for_selector("#id_token-otp_token")
+    assert no_inline_scripts(page)
+    shot(page, "13-code-step")
+    page.fill("#id_token-otp_token", next_code(TOTPDevice.objects.get(user__username="nurse")))
+    page.click("button[type=submit]:text('Next')")
+    page.wait_for_selector("text=Editorial status")
+    log_out(page)
+
+    # A backup code instead, once.
+    for attempt in ("first", "again"):
+        log_in(page, live_server.url, "nurse", PASSWORD)
+        page.click("button:text('Use Backup Token')")
+        page.fill("#id_backup-otp_token", backup_codes[0])
+        page.click("button[type=submit]:text('Next')")
+        if attempt == "first":
+            page.wait_for_selector("text=Editorial status")
+            log_out(page)
+    page.wait_for_selector(".errorlist")
+    assert page.locator("text=Editorial status").count() == 0
+
+
+def test_wrong_passwords_lock_the_login_until_the_cool_off_passes(
+    new_context, live_server, newsroom, time_machine
+):
+    page = new_context().new_page()
+    for _ in range(4):
+        log_in(page, live_server.url, "nurse", "not-the-password")
+        page.wait_for_selector(".errorlist")
+    log_in(page, live_server.url, "nurse", "not-the-password")
+    page.wait_for_selector("text=Too many failed logins")
+    assert "locked for 15 minutes" in page.inner_text("#content")
+    shot(page, "14-locked-out")
+
+    log_in(page, live_server.url, "nurse", PASSWORD)  # the right one, still refused
+    page.wait_for_selector("text=Too many failed logins")
+
+    time_machine.move_to(timezone.now() + timedelta(minutes=16))
+    log_in(page, live_server.url, "nurse", PASSWORD)
+    page.wait_for_selector("text=Editorial status")

@@ -245,3 +245,9 @@ def test_the_media_origin_is_allowed_for_images_and_audio_only(tmp_path):
         name for name, sources in directives.items() if any("amazonaws" in s for s in sources)
     }
     assert with_origin == {"img-src", "media-src"}
+
+
+def test_a_malformed_admin_address_is_a_clear_error():
+    result = start(DJANGO_DEBUG="1", LIVERQA_ADMIN_URL="/admin")
+    assert result.returncode != 0
+    assert "LIVERQA_ADMIN_URL must be a path such as backstage/" in result.stderr
