@@ -188,7 +188,9 @@ class ArticleQuerySet(SlugQuerySet):
     def for_page(self) -> ArticleQuerySet:
         """Everything the article page shows besides Other Voices, in three queries."""
         return (
-            self.for_listing().select_related("reviewed_by").prefetch_related("tags", "references")
+            self.for_listing()
+            .select_related("reviewed_by__department")
+            .prefetch_related("tags", "references")
         )
 
 
