@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -34,7 +35,11 @@ from .models import Article
 from .pageversions import store
 
 SEQUENCE = "seq"  # moves on every bump, so a page rendered during a change is not stored
-QUERY_PARAMETERS = ("page", "q")  # all that public views read; anything else is ignored
+QUERY_PARAMETERS = (
+    "page",
+    "q",
+    "p",
+)  # all that public views read (p: sitemaps); the rest is ignored
 MAX_KEY = 1000  # characters of path and query; longer addresses are not cached
 
 
@@ -55,6 +60,20 @@ def forget(changes: Changes) -> None:
     versions = store()
     versions.add(SEQUENCE, time.time_ns())
     versions.bump(keys)
+
+
+def cached_as(*keys: str) -> Callable:
+    """``depends_on`` for a view that is not ours to edit (a feed, a sitemap)."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def cacheable(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            depends_on(request, *keys)
+            return view(request, *args, **kwargs)
+
+        return cacheable
+
+    return decorate
 
 
 def fragment(name: str, render: Callable[[], tuple[str, set[str]]]) -> tuple[str, set[str]]:

@@ -1,6 +1,9 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
+from .pagecache import cached_as
+from .sitemaps import SITEMAPS
 
 
 class UnicodeSlugConverter:
@@ -32,4 +35,29 @@ urlpatterns = [
     path("departments/<uslug:slug>/", views.department_detail, name="department_detail"),
     path("doctors/<uslug:slug>/", views.doctor_detail, name="doctor_detail"),
     path("tags/<uslug:slug>/", views.tag_detail, name="tag_detail"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        cached_as("lists")(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cached_as("lists")(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
 ]
+
+# RSS and Atom for the site, a department, a doctor and a topic.
+for name, prefix, feed in (
+    ("", "", feeds.AnswersFeed),
+    ("department_", "departments/<uslug:slug>/", feeds.DepartmentFeed),
+    ("doctor_", "doctors/<uslug:slug>/", feeds.DoctorFeed),
+    ("tag_", "tags/<uslug:slug>/", feeds.TagFeed),
+):
+    urlpatterns += [
+        path(f"{prefix}feed/", cached_as("lists")(feed()), name=f"{name}feed"),
+        path(f"{prefix}feed/atom/", cached_as("lists")(feeds.atom(feed)), name=f"{name}atom"),
+    ]

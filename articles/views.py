@@ -3,9 +3,11 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 
+from . import structured_data
 from .editors import is_editor
 from .models import Article, ArticleSlug, Department, Doctor
 from .pagecache import depends_on, fragment
@@ -44,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "latest": Article.objects.published().for_listing()[:6],
             "departments": Department.objects.with_article_counts(),
             "tags": popular_tags(),
+            "schema": structured_data.home_page(request),
         },
     )
 
@@ -52,7 +55,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def article_list(request: HttpRequest) -> HttpResponse:
     depends_on(request, "lists")
     page = _page(request, Article.objects.published().for_listing())
-    return render(request, "articles/article_list.html", {"page": page})
+    return render(
+        request, "articles/article_list.html", {"page": page, **_trail(request, "All answers")}
+    )
 
 
 @require_safe
@@ -72,7 +77,14 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     response = render(
         request,
         "articles/article_detail.html",
-        {"article": article, "sidebar": sidebar, "editor": editor, "preview": preview},
+        {
+            "article": article,
+            "sidebar": sidebar,
+            "editor": editor,
+            "preview": preview,
+            "trail": structured_data.article_trail(article),
+            "schema": structured_data.article_page(article, request),
+        },
     )
     if editor:
         # The editors' bar and previews must never reach a shared cache.
@@ -81,6 +93,12 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if preview:
         response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _trail(request: HttpRequest, name: str, path: str | None = None) -> dict:
+    """A page one step below home: its visible breadcrumbs and their structured data."""
+    trail = [(name, path or request.path)]
+    return {"trail": trail, "schema": structured_data.trail_page(request, trail)}
 
 
 def _other_voices(article: Article) -> tuple[str, set[str]]:
@@ -106,7 +124,11 @@ def _redirect_old_slug(articles, slug: str) -> HttpResponse:
 def department_list(request: HttpRequest) -> HttpResponse:
     depends_on(request, "lists")
     departments = Department.objects.with_article_counts().prefetch_related("doctors")
-    return render(request, "articles/department_list.html", {"departments": departments})
+    return render(
+        request,
+        "articles/department_list.html",
+        {"departments": departments, **_trail(request, "Departments")},
+    )
 
 
 @require_safe
@@ -120,7 +142,12 @@ def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "articles/department_detail.html",
-        {"department": department, "doctors": doctors, "page": page},
+        {
+            "department": department,
+            "doctors": doctors,
+            "page": page,
+            **_trail(request, department.name, department.get_absolute_url()),
+        },
     )
 
 
@@ -129,7 +156,20 @@ def doctor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     depends_on(request, "lists")
     doctor = get_object_or_404(Doctor.objects.select_related("department"), slug=slug)
     page = _page(request, Article.objects.published().for_listing().filter(doctor=doctor))
-    return render(request, "articles/doctor_detail.html", {"doctor": doctor, "page": page})
+    department = doctor.department
+    return render(
+        request,
+        "articles/doctor_detail.html",
+        {
+            "doctor": doctor,
+            "page": page,
+            "trail": [
+                (department.name, department.get_absolute_url()),
+                (doctor.name, doctor.get_absolute_url()),
+            ],
+            "schema": structured_data.doctor_page(doctor, request),
+        },
+    )
 
 
 @require_safe
@@ -137,7 +177,25 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     depends_on(request, "lists")
     tag = get_object_or_404(live_tags(), slug=slug)
     page = _page(request, Article.objects.published().for_listing().filter(tags=tag))
-    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
+    path = reverse("articles:tag_detail", args=[tag.slug])
+    return render(
+        request,
+        "articles/tag_detail.html",
+        {"tag": tag, "page": page, **_trail(request, tag.name, path)},
+    )
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read every public page; the admin and search results stay out."""
+    depends_on(request)
+    rules = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {reverse('articles:search')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(rules) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @require_safe
@@ -167,5 +225,6 @@ def search_results(request: HttpRequest) -> HttpResponse:
             "page": page,
             "hits": hits,
             "tags": popular_tags(8) if not hits else [],
+            **_trail(request, "Search"),
         },
     )

@@ -256,3 +256,24 @@ def test_the_other_voices_fragment_is_reused_by_staff_and_forgotten_on_an_edit(
     commit(rename)
     assert "When do gallstones need an operation?" in staff_client.get(url).text
     assert "When do gallstones need an operation?" in get(reader, url)[0].text
+
+
+def test_feeds_and_sitemaps_are_cached_and_forgotten_when_an_answer_is_published(
+    page_cache, reader, commit
+):
+    make_article("Is coffee good for the liver?")
+    draft = make_article("Is tea good for the liver?", status=Article.Status.DRAFT)
+    commit(lambda: None)
+    for url in ("/feed/", "/feed/atom/", "/sitemap-articles.xml"):
+        assert get(reader, url)[1] == "miss"
+        assert get(reader, url)[1] == "hit"
+    assert get(reader, "/sitemap-articles.xml?p=2")[0].status_code == 404  # not page 1's copy
+
+    def publish():
+        rules.publish(draft)
+        draft.save()
+
+    commit(publish)
+    for url in ("/feed/", "/feed/atom/", "/sitemap-articles.xml"):
+        response, state = get(reader, url)
+        assert state == "miss" and draft.slug in response.text, url

@@ -259,9 +259,10 @@ def test_permissions_policy_denies_what_the_site_never_uses(answers, kind):
 @pytest.mark.parametrize("kind", ["public page", "cached page", "admin login", "404 page"])
 def test_pages_have_no_inline_script_or_style(answers, kind):
     """The CSP would block them: scripts and styles are files of this site (no nonce, since
-    readers share one cached page)."""
+    readers share one cached page). Structured data (JSON-LD) is data, never run."""
     html = answers[kind].body.decode()
-    assert not re.search(r"<script(?![^>]*\bsrc=)|<style|\sstyle=|\son[a-z]+=", html)
+    script = r'<script(?![^>]*\b(?:src=|type="application/ld\+json"))'
+    assert not re.search(script + r"|<style|\sstyle=|\son[a-z]+=", html)
 
 
 # -- TLS at the proxy ------------------------------------------------------------------------

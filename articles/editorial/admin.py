@@ -205,7 +205,7 @@ class ArticleAdmin(HistoryAdmin):
     ]
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "doctor", "summary", "body", "tags"]}),
+        (None, {"fields": ["title", "slug", "doctor", "summary", "body", "urgent_care", "tags"]}),
         (
             "Publishing",
             {

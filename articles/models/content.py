@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
+from .. import text
 from ..editorial.reviews import DUE_SOON
 from ..richtext import check_body, render_markdown
 from ..slugs import unique_slug
@@ -189,7 +190,9 @@ class ArticleQuerySet(SlugQuerySet):
     def for_page(self) -> ArticleQuerySet:
         """Everything the article page shows besides Other Voices, in three queries."""
         return (
-            self.for_listing().select_related("reviewed_by").prefetch_related("tags", "references")
+            self.for_listing()
+            .select_related("reviewed_by__department")
+            .prefetch_related("tags", "references")
         )
 
 
@@ -229,6 +232,16 @@ class Article(models.Model):
     )
     updated_at = models.DateField(
         "updated on", null=True, blank=True, help_text='Shown to readers as "Updated on …".'
+    )
+    urgent_care = models.TextField(
+        "seek urgent care if…",
+        max_length=600,
+        blank=True,
+        db_default="",  # rows written past the ORM (seed_demo's bulk insert) get none
+        help_text=(
+            "Optional. Shown to readers in a highlighted box above the answer, e.g. "
+            "“you vomit blood or pass black stools, or your skin turns yellow suddenly”."
+        ),
     )
     audio = models.FileField(
         upload_to="audio/",
@@ -380,6 +393,17 @@ class Article(models.Model):
         """The body as readers read it: rendered, without tags or Markdown marks. The one
         definition, for excerpts and search snippets alike."""
         return unescape(strip_tags(self.body_html)) if self.body_html else self.body
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes to read the answer: 200 words, or 400 Chinese characters, a minute."""
+        words = characters = 0
+        for token in text.TOKEN.findall(self.plain_text):
+            if text.is_cjk(token):
+                characters += len(token)
+            else:
+                words += 1
+        return max(1, round(words / 200 + characters / 400))
 
     @property
     def excerpt(self) -> str:

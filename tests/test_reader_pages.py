@@ -1,0 +1,80 @@
+"""What every answer page tells a reader besides the answer: how long it takes to read, when to
+seek urgent care, that it does not replace a consultation; and pages that follow the reader's
+colour scheme and print cleanly."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+from articles.models import Article
+
+from .conftest import change_article_data, make_article
+
+pytestmark = pytest.mark.django_db
+
+DISCLAIMER = (
+    "This answer is general information and not a substitute for a consultation; "
+    "medications should be used under a doctor's guidance."
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "minutes"),
+    [
+        ("A short answer.", 1),
+        (" ".join(["word"] * 1000), 5),
+        ("肝" * 2000, 5),
+        (" ".join(["word"] * 500) + " " + "肝" * 1000, 5),
+    ],
+)
+def test_reading_time_counts_words_and_chinese_characters(client, body, minutes):
+    article = make_article(body=body)
+    assert Article.objects.get(pk=article.pk).reading_minutes == minutes
+    assert f"{minutes} min read" in client.get(article.get_absolute_url()).text
+
+
+def test_the_urgent_care_note_shows_only_when_set_and_as_text(client):
+    quiet = make_article("Is coffee good for the liver?")
+    assert "Seek urgent care if" not in client.get(quiet.get_absolute_url()).text
+    urgent = make_article(
+        "What if I vomit blood?", urgent_care="you vomit blood\n<script>alert(1)</script>"
+    )
+    page = client.get(urgent.get_absolute_url()).text
+    assert '<h2 id="urgent-heading">Seek urgent care if…</h2>' in page
+    assert "<p>you vomit blood<br>&lt;script&gt;alert(1)&lt;/script&gt;</p>" in page
+
+
+def test_editors_set_the_urgent_care_note_in_the_admin_with_a_limit(staff_client):
+    article = make_article("What if my skin turns yellow?")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_article_data(staff_client, article, urgent_care="x" * 601)
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "at most 600 characters" in response.text
+    data["urgent_care"] = "your skin or eyes turn yellow within days."
+    assert staff_client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.urgent_care == "your skin or eyes turn yellow within days."
+
+
+def test_every_answer_carries_the_medical_disclaimer_and_every_page_the_footer(client):
+    article = make_article()
+    assert DISCLAIMER in client.get(article.get_absolute_url()).text
+    for url in ("/", reverse("articles:article_list"), reverse("articles:department_list")):
+        page = client.get(url).text
+        assert (
+            "not a substitute for a consultation" in page.split('<footer class="site-footer">')[1]
+        )
+
+
+def test_pages_follow_the_colour_scheme_and_print_without_navigation(client):
+    assert '<meta name="color-scheme" content="light dark">' in client.get("/").text
+    css = Path(finders.find("css/site.css")).read_text(encoding="utf-8")
+    dark = css.split("@media (prefers-color-scheme: dark)")[1].split("@media print")[0]
+    for variable in ("--ink", "--paper", "--link", "--accent", "--alert"):
+        assert f"{variable}:" in dark
+    printed = css.split("@media print")[1]
+    for hidden in (".site-header", ".sidebar", ".breadcrumbs", ".audio"):
+        assert hidden in printed.split("display: none")[0]
