@@ -224,11 +224,21 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # anyone with one account could reset the count between guesses at another. They age out instead.
 AXES_RESET_ON_SUCCESS = False
 # Failures are logged (warnings, to standard error) with the username and address in clear:
-# that is what an operator needs to see an attack. Passwords are never logged.
-AXES_SENSITIVE_PARAMETERS = []
+# that is what an operator needs to see an attack. Passwords, codes and tokens are masked in the
+# log and in the stored attempt: axes masks only a field named "password" by itself, and the
+# two-step form's fields are prefixed by their step.
+AXES_SENSITIVE_PARAMETERS = [
+    "auth-password",
+    "token-otp_token",
+    "backup-otp_token",
+    "csrfmiddlewaretoken",
+]
 AXES_CLIENT_IP_CALLABLE = "liverqa.logins.client_ip"
 AXES_LOCKOUT_CALLABLE = "liverqa.logins.locked_out"
 LIVERQA_TRUSTED_PROXIES = int(os.environ.get("LIVERQA_TRUSTED_PROXIES", "0"))
+if LIVERQA_TRUSTED_PROXIES < 0:
+    # -1 would count failures against an address the client wrote into X-Forwarded-For.
+    raise ImproperlyConfigured("LIVERQA_TRUSTED_PROXIES must be 0 or a number of proxies.")
 # The admin's login is the two-factor login (liverqa.admin), not a patched one.
 TWO_FACTOR_PATCH_ADMIN = False
 LIVERQA_REQUIRE_2FA = env_flag("LIVERQA_REQUIRE_2FA")

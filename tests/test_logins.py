@@ -270,3 +270,38 @@ def test_the_admin_can_move_to_another_address(client, nurse, admin_at_backstage
     log_in(client, "yan", PASSWORD)
     assert client.get("/backstage/").status_code == 200
     assert client.get("/backstage/two-factor/setup/").status_code == 200
+
+
+def test_a_failed_login_stores_and_logs_no_password_or_code(client, nurse, caplog):
+    with caplog.at_level(logging.WARNING):
+        log_in(client, "yan", "Correct-Horse-typo-7")
+        enter_code(client, "123456")
+    stored = "\n".join(AccessAttempt.objects.values_list("post_data", flat=True))
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "auth-username=yan" in stored
+    for secret in ("Correct-Horse-typo-7", "123456"):
+        assert secret not in stored and secret not in logged
+
+
+def test_when_required_a_password_alone_shows_readers_pages_only(
+    client, django_user_model, settings
+):
+    """Drafts and their files open for editors on the public site too: only after the code."""
+    from django.contrib.auth.models import Group
+
+    from articles.models import Article
+
+    from .conftest import make_article
+
+    settings.LIVERQA_REQUIRE_2FA = True
+    editor = django_user_model.objects.create_user("ward", password=PASSWORD, is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    draft = make_article("A secret draft?", status=Article.Status.DRAFT)
+    log_in(client, "ward", PASSWORD)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    device = editor.totpdevice_set.create(name="default")
+    enter_code(Client(), "000000")  # another browser's wrong code changes nothing here
+    client.logout()
+    log_in(client, "ward", PASSWORD)
+    enter_code(client, next_code(device))
+    assert client.get(draft.get_absolute_url()).status_code == 200

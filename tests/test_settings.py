@@ -251,3 +251,9 @@ def test_a_malformed_admin_address_is_a_clear_error():
     result = start(DJANGO_DEBUG="1", LIVERQA_ADMIN_URL="/admin")
     assert result.returncode != 0
     assert "LIVERQA_ADMIN_URL must be a path such as backstage/" in result.stderr
+
+
+def test_a_negative_number_of_trusted_proxies_is_a_clear_error():
+    result = start(DJANGO_DEBUG="1", LIVERQA_TRUSTED_PROXIES="-1")
+    assert result.returncode != 0
+    assert "LIVERQA_TRUSTED_PROXIES must be 0 or a number of proxies" in result.stderr
