@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django_otp import user_has_device
@@ -20,10 +21,12 @@ class EditorialAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         """Staff, and with ``LIVERQA_REQUIRE_2FA`` only once this session has passed a one-time
-        code: a password alone then opens nothing."""
+        code: a password alone then opens nothing but the way out (logging out)."""
         if not super().has_permission(request):
             return False
-        return not settings.LIVERQA_REQUIRE_2FA or request.user.is_verified()
+        if not settings.LIVERQA_REQUIRE_2FA or request.user.is_verified():
+            return True
+        return request.path == reverse("admin:logout", current_app=self.name)
 
     @method_decorator(never_cache)
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:

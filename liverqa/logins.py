@@ -46,3 +46,8 @@ def locked_out(request: HttpRequest, original_response, credentials) -> HttpResp
     429, so monitoring can tell lockouts from ordinary wrong passwords."""
     minutes = ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
     return render(request, "admin/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def two_factor_required(request: HttpRequest) -> dict[str, bool]:
+    """For the two-factor pages' note to staff who must enrol before anything else."""
+    return {"two_factor_required": settings.LIVERQA_REQUIRE_2FA}

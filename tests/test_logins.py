@@ -305,3 +305,21 @@ def test_when_required_a_password_alone_shows_readers_pages_only(
     log_in(client, "ward", PASSWORD)
     enter_code(client, next_code(device))
     assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_when_required_an_editor_who_has_not_enrolled_can_still_log_out(client, nurse, settings):
+    settings.LIVERQA_REQUIRE_2FA = True
+    log_in(client, "yan", PASSWORD)
+    setup = client.get(reverse("two_factor:setup")).content.decode()
+    assert "requires two-factor authentication for staff" in setup
+    assert f'<form id="logout-form" method="post" action="{reverse("admin:logout")}">' in setup
+    assert client.post(reverse("admin:logout")).status_code == 200  # "Logged out"
+    assert client.get(reverse("admin:index")).url.startswith(reverse("admin:login"))
+    assert client.get(reverse("admin:articles_article_changelist")).status_code == 302
+
+
+def test_the_two_factor_pages_lead_back_to_the_admin(client, nurse):
+    log_in(client, "yan", PASSWORD)
+    profile = client.get(reverse("two_factor:profile")).content.decode()
+    assert f'href="{reverse("admin:index")}">Admin home</a>' in profile
+    assert "requires two-factor authentication" not in profile  # not required by default
