@@ -2,6 +2,7 @@
 seek urgent care, that it does not replace a consultation; and pages that follow the reader's
 colour scheme and print cleanly."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,53 @@ def test_pages_follow_the_colour_scheme_and_print_without_navigation(client):
     printed = css.split("@media print")[1]
     for hidden in (".site-header", ".sidebar", ".breadcrumbs", ".audio"):
         assert hidden in printed.split("display: none")[0]
+
+
+def head_tags(html: str) -> list[dict[str, str]]:
+    head = html.split("</head>")[0]
+    return [
+        dict(re.findall(r'([\w:-]+)="([^"]*)"', tag))
+        for tag in re.findall(r"<(?:meta|link) [^>]+>", head)
+    ]
+
+
+def one(tags: list[dict[str, str]], **match: str) -> dict[str, str]:
+    found = [t for t in tags if all(t.get(k) == v for k, v in match.items())]
+    assert len(found) == 1, (match, found)
+    return found[0]
+
+
+def test_every_page_names_its_canonical_address_and_open_graph_card(client):
+    article = make_article("Can liver calcifications be liver cancer?", tags=("calcifications",))
+    for _ in range(10):
+        make_article()
+    doctor, department = article.doctor, article.doctor.department
+    pages = {
+        "/": ("website", "Doctors answer your questions about liver disease"),
+        reverse("articles:article_list") + "?page=2": ("website", "All answers"),
+        article.get_absolute_url(): ("article", article.title),
+        doctor.get_absolute_url(): ("profile", doctor.name),
+        department.get_absolute_url(): ("website", department.name),
+        reverse("articles:tag_detail", args=["calcifications"]): ("website", "calcifications"),
+    }
+    for url, (kind, title) in pages.items():
+        tags = head_tags(client.get(url).text)
+        address = f"http://testserver{url}"
+        assert one(tags, rel="canonical")["href"] == address
+        assert one(tags, property="og:url")["content"] == address
+        assert one(tags, property="og:type")["content"] == kind
+        assert one(tags, property="og:title")["content"] == title
+        assert one(tags, property="og:site_name")["content"] == "liverqa"
+        assert one(tags, name="twitter:card")["content"] == "summary"
+    tags = head_tags(client.get(article.get_absolute_url() + "?utm_source=x").text)
+    assert one(tags, rel="canonical")["href"] == f"http://testserver{article.get_absolute_url()}"
+    assert one(tags, property="article:section")["content"] == department.name
+    assert one(tags, property="article:tag")["content"] == "calcifications"
+    assert one(tags, property="article:author")["content"] == (
+        f"http://testserver{doctor.get_absolute_url()}"
+    )
+
+
+def test_a_missing_page_claims_no_canonical_address(client):
+    tags = head_tags(client.get("/articles/no-such-answer/").text)
+    assert not [t for t in tags if t.get("rel") == "canonical" or t.get("property") == "og:url"]
