@@ -91,10 +91,15 @@ class TagSitemap(_Section):
 
 
 class ListingSitemap(_Section):
-    """The home page and the two indexes."""
+    """The home page and the three indexes."""
 
     def items(self) -> list[str]:
-        return ["articles:home", "articles:article_list", "articles:department_list"]
+        return [
+            "articles:home",
+            "articles:article_list",
+            "articles:department_list",
+            "articles:topic_list",
+        ]
 
     def location(self, item: str) -> str:
         return reverse(item)

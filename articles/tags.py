@@ -1,6 +1,6 @@
 """Tag queries for readers: only tags that lead to published articles count."""
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.text import slugify
 from taggit.models import Tag
 
@@ -25,6 +25,22 @@ def live_tags() -> QuerySet[Tag]:
         tag=OuterRef("pk"), content_object__in=Article.objects.published()
     )
     return Tag.objects.filter(Exists(published))
+
+
+def topic_index() -> list[tuple[str, list[Tag]]]:
+    """Every live topic with its number of live answers, under its initial (A–Z; "#" for
+    digits and symbols; a Chinese topic under its first character), in reading order."""
+    topics = live_tags().annotate(
+        article_count=Count(
+            "tagged_articles",
+            filter=Q(tagged_articles__content_object__in=Article.objects.published()),
+        )
+    )
+    groups: dict[str, list[Tag]] = {}
+    for topic in sorted(topics, key=lambda t: t.name.casefold()):
+        first = topic.name[:1].upper()
+        groups.setdefault(first if first.isalpha() else "#", []).append(topic)
+    return sorted(groups.items(), key=lambda group: (group[0] == "#", group[0]))
 
 
 def has_address(name: str) -> bool:

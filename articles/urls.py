@@ -34,6 +34,7 @@ urlpatterns = [
     path("departments/", views.department_list, name="department_list"),
     path("departments/<uslug:slug>/", views.department_detail, name="department_detail"),
     path("doctors/<uslug:slug>/", views.doctor_detail, name="doctor_detail"),
+    path("tags/", views.topic_list, name="topic_list"),
     path("tags/<uslug:slug>/", views.tag_detail, name="tag_detail"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(

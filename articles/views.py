@@ -13,7 +13,7 @@ from .models import Article, ArticleSlug, Department, Doctor
 from .pagecache import depends_on, fragment
 from .related import draft_related, related_articles
 from .search import highlight, search, snippet
-from .tags import live_tags, popular_tags
+from .tags import live_tags, popular_tags, topic_index
 
 ARTICLES_PER_PAGE = 10
 RESULTS_PER_PAGE = 10
@@ -177,11 +177,29 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     depends_on(request, "lists")
     tag = get_object_or_404(live_tags(), slug=slug)
     page = _page(request, Article.objects.published().for_listing().filter(tags=tag))
-    path = reverse("articles:tag_detail", args=[tag.slug])
+    trail = [
+        ("Topics", reverse("articles:topic_list")),
+        (tag.name, reverse("articles:tag_detail", args=[tag.slug])),
+    ]
     return render(
         request,
         "articles/tag_detail.html",
-        {"tag": tag, "page": page, **_trail(request, tag.name, path)},
+        {
+            "tag": tag,
+            "page": page,
+            "trail": trail,
+            "schema": structured_data.trail_page(request, trail),
+        },
+    )
+
+
+@require_safe
+def topic_list(request: HttpRequest) -> HttpResponse:
+    depends_on(request, "lists")
+    return render(
+        request,
+        "articles/topic_list.html",
+        {"groups": topic_index(), **_trail(request, "Topics")},
     )
 
 

@@ -150,6 +150,7 @@ def test_the_sitemap_lists_every_public_page_once_with_w3c_dates(client, site):
         "/",
         reverse("articles:article_list"),
         reverse("articles:department_list"),
+        reverse("articles:topic_list"),
         *(article.get_absolute_url() for article in live),
         *(doctor.get_absolute_url() for doctor in Doctor.objects.filter(articles__in=live)),
         *(

@@ -129,3 +129,20 @@ def test_every_page_names_its_canonical_address_and_open_graph_card(client):
 def test_a_missing_page_claims_no_canonical_address(client):
     tags = head_tags(client.get("/articles/no-such-answer/").text)
     assert not [t for t in tags if t.get("rel") == "canonical" or t.get("property") == "og:url"]
+
+
+def test_the_topic_index_lists_live_topics_a_to_z_with_their_counts(
+    client, django_assert_max_num_queries
+):
+    make_article(tags=("liver cancer", "Alcohol"))
+    make_article(tags=("liver cancer", "肝硬化", "5-ASA"))
+    make_article("A draft?", tags=("secret topic",), status=Article.Status.DRAFT)
+    with django_assert_max_num_queries(1):
+        page = client.get(reverse("articles:topic_list")).text
+    body = page.split("<h1>Topics A–Z</h1>")[1]
+    headings = re.findall(r'<h2 id="topics-\d+">([^<]+)</h2>', body)
+    assert headings == ["A", "L", "肝", "#"]
+    assert re.search(r">liver cancer</a> <span class=\"count\">2 answers</span>", body)
+    assert re.search(r">Alcohol</a> <span class=\"count\">1 answer</span>", body)
+    assert "secret topic" not in page
+    assert f'href="{reverse("articles:topic_list")}">Topics</a>' in client.get("/").text

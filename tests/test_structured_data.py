@@ -123,7 +123,12 @@ def test_every_page_has_breadcrumbs_in_data_and_on_screen(client, answer):
         reverse("articles:article_list"): ["Home", "All answers"],
         reverse("articles:department_list"): ["Home", "Departments"],
         department.get_absolute_url(): ["Home", department.name],
-        reverse("articles:tag_detail", args=["calcifications"]): ["Home", "calcifications"],
+        reverse("articles:tag_detail", args=["calcifications"]): [
+            "Home",
+            "Topics",
+            "calcifications",
+        ],
+        reverse("articles:topic_list"): ["Home", "Topics"],
         reverse("articles:search") + "?q=liver": ["Home", "Search"],
         answer.get_absolute_url(): ["Home", department.name, answer.title],
     }
