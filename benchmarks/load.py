@@ -462,7 +462,16 @@ class Site:
         titles = " ".join(title for _, title in articles).lower()
         return cls(
             articles=[slug for slug, _ in articles],
-            tags=[slug for (slug,) in rows(database_url, "SELECT slug FROM taggit_tag")],
+            # Only topics readers can open: one used by drafts alone is a 404, as it should be.
+            tags=[
+                slug
+                for (slug,) in rows(
+                    database_url,
+                    "SELECT DISTINCT t.slug FROM taggit_tag t"
+                    " JOIN articles_taggedarticle ta ON ta.tag_id = t.id"
+                    f" JOIN articles_article a ON a.id = ta.content_object_id WHERE a.{live}",
+                )
+            ],
             departments=[s for (s,) in rows(database_url, "SELECT slug FROM articles_department")],
             doctors=[s for (s,) in rows(database_url, "SELECT slug FROM articles_doctor")],
             list_pages=max(1, (len(articles) + 9) // 10),
