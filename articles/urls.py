@@ -2,6 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from . import feeds, views
+from .feedback import views as feedback
 from .pagecache import cached_as
 from .sitemaps import SITEMAPS
 
@@ -31,6 +32,8 @@ urlpatterns = [
     path("search/", views.search_results, name="search"),
     path("articles/", views.article_list, name="article_list"),
     path("articles/<uslug:slug>/", views.article_detail, name="article_detail"),
+    path("articles/<uslug:slug>/feedback/", feedback.feedback, name="article_feedback"),
+    path("articles/<uslug:slug>/feedback/thanks/", feedback.thanks, name="feedback_thanks"),
     path("departments/", views.department_list, name="department_list"),
     path("departments/<uslug:slug>/", views.department_detail, name="department_detail"),
     path("doctors/<uslug:slug>/", views.doctor_detail, name="doctor_detail"),

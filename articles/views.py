@@ -9,7 +9,9 @@ from django.views.decorators.http import require_safe
 
 from . import structured_data
 from .editors import is_editor
+from .feedback import guard as feedback_guard
 from .models import Article, ArticleSlug, Department, Doctor
+from .models.feedback import MAX_COMMENT
 from .pagecache import depends_on, fragment
 from .related import draft_related, related_articles
 from .search import highlight, search, snippet
@@ -84,6 +86,9 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "preview": preview,
             "trail": structured_data.article_trail(article),
             "schema": structured_data.article_page(article, request),
+            # The same for every reader for an hour, so the page stays cacheable.
+            "feedback_token": feedback_guard.token(article),
+            "max_comment": MAX_COMMENT,
         },
     )
     if editor:

@@ -441,6 +441,19 @@ if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", LIVERQA_PREVIEW_RATE):
         f"LIVERQA_PREVIEW_RATE must read like 60/m or 5/10s, not {LIVERQA_PREVIEW_RATE!r}."
     )
 
+# -- "Was this answer helpful?" (issue 11; articles/feedback/) -------------------------------
+# Feedback one address may send, as "count/period" (s, m, h or d): on one answer, and on all of
+# them. Counted in the default cache under a hash of the address (per process without
+# REDIS_URL), never stored; past either, the form answers 429.
+LIVERQA_FEEDBACK_ARTICLE_RATE = os.environ.get("LIVERQA_FEEDBACK_ARTICLE_RATE", "5/h")
+LIVERQA_FEEDBACK_RATE = os.environ.get("LIVERQA_FEEDBACK_RATE", "20/h")
+for _name, _rate in (
+    ("LIVERQA_FEEDBACK_ARTICLE_RATE", LIVERQA_FEEDBACK_ARTICLE_RATE),
+    ("LIVERQA_FEEDBACK_RATE", LIVERQA_FEEDBACK_RATE),
+):
+    if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
+        raise ImproperlyConfigured(f"{_name} must read like 5/h or 20/30m, not {_rate!r}.")
+
 # Errors (a 500's traceback) and warnings go to standard error, where gunicorn and the service
 # manager collect them; Django's default sends them nowhere when debug is off and ADMINS is empty.
 LOGGING = {

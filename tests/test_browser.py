@@ -25,7 +25,7 @@ from django.utils import timezone
 from django_otp.oath import hotp, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from articles.models import Article
+from articles.models import Article, Feedback
 from articles.richtext import MAX_BODY_CHARACTERS
 
 from .conftest import make_article, make_department, make_doctor
@@ -190,6 +190,41 @@ def test_editor_writes_previews_and_publishes_an_answer(new_context, live_server
     assert reader.goto(address).status == 200
     assert reader.locator(".editor-bar").count() == 0
     shot(reader, "07-article-phone")
+
+
+def test_a_reader_says_an_answer_did_not_help_without_leaving_the_page(
+    new_context, browser, live_server, settings
+):
+    """From a page the page cache served, under the CSP: the script sends the answer and the
+    thank-you takes the form's place; without scripts the plain form post does the same job."""
+    settings.LIVERQA_PAGE_CACHE_SECONDS = 600
+    caches["pages"].clear()
+    caches["default"].clear()  # feedback rate counts outlive other tests' transactions
+    article = make_article("Can I drink alcohol with hepatitis B?")
+    url = f"{live_server.url}{article.get_absolute_url()}"
+    page = new_context(390, 844).new_page()
+    assert page.goto(url).headers["x-page-cache"] == "miss"
+    # Another address for the browser's own cache; the same page for the page cache.
+    assert page.goto(f"{url}?from=feed").headers["x-page-cache"] == "hit"
+    page.evaluate("window.notReloaded = true")
+    page.fill("#feedback-comment", "It does not say how much is too much.")
+    shot(page, "08-feedback-form-phone")
+    page.click("#feedback-form button:text('No')")
+    page.wait_for_selector(".feedback__status:has-text('Thank you')")
+    assert page.evaluate("window.notReloaded") is True
+    assert page.locator("#feedback-comment").count() == 0
+    assert page.get_attribute(".feedback__status", "aria-live") == "polite"
+    assert page.inner_text("#feedback-heading") == "Was this answer helpful?"
+    shot(page, "09-feedback-thanks-phone")
+    feedback = Feedback.objects.get()
+    assert (feedback.helpful, feedback.comment) == (False, "It does not say how much is too much.")
+
+    no_script = browser.new_context(java_script_enabled=False).new_page()
+    no_script.goto(url)
+    no_script.click("#feedback-form button:text('Yes')")
+    no_script.wait_for_url("**/feedback/thanks/")
+    assert "Thank you" in no_script.inner_text("main")
+    assert Feedback.objects.filter(helpful=True).count() == 1
 
 
 def test_the_admins_own_widgets_work_under_the_csp(new_context, live_server, newsroom):

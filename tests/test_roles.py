@@ -1,4 +1,5 @@
-"""The Editors group: every content permission and nothing else; createeditor makes one."""
+"""The Editors group: every content permission (readers' feedback: all but writing it) and
+nothing else; createeditor makes one."""
 
 import io
 
@@ -28,11 +29,15 @@ CONTENT = [
 def test_editors_group_has_exactly_the_content_permissions():
     group = Group.objects.get(name="Editors")
     granted = set(group.permissions.values_list("content_type__app_label", "codename"))
-    expected = {
-        ("articles", f"{action}_{model}")
-        for model in CONTENT
-        for action in ("add", "change", "delete", "view")
-    } | {("articles", "view_articleslug"), ("articles", "view_relatedarticle")}
+    expected = (
+        {
+            ("articles", f"{action}_{model}")
+            for model in CONTENT
+            for action in ("add", "change", "delete", "view")
+        }
+        | {("articles", "view_articleslug"), ("articles", "view_relatedarticle")}
+        | {("articles", f"{action}_feedback") for action in ("change", "delete", "view")}
+    )
     assert granted == expected
     assert not group.permissions.filter(content_type__app_label__in=["auth", "reversion"])
 
@@ -47,8 +52,10 @@ def test_editor_edits_content_but_cannot_manage_users_or_groups(editor_client, e
         reverse("admin:articles_doctor_changelist"),
         reverse("admin:articles_department_changelist"),
         reverse("admin:articles_topic_changelist"),
+        reverse("admin:articles_feedback_changelist"),
     ]:
         assert editor_client.get(url).status_code == 200, url
+    assert editor_client.get(reverse("admin:articles_feedback_add")).status_code == 403
     for url in [
         reverse("admin:auth_user_changelist"),
         reverse("admin:auth_user_add"),

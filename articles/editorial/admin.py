@@ -189,6 +189,8 @@ class ArticleAdmin(HistoryAdmin):
         "department",
         "updated_at",
         "next_review_due",
+        "helpful_count",
+        "unhelpful_count",
     ]
     list_filter = [PublicationFilter, ReviewFilter, "doctor__department", "doctor", "tags"]
     list_select_related = ["doctor__department"]
@@ -249,6 +251,17 @@ class ArticleAdmin(HistoryAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        return super().get_queryset(request).with_feedback_counts()
+
+    @admin.display(description="helpful", ordering="helpful_count")
+    def helpful_count(self, article: Article) -> int:
+        return article.helpful_count
+
+    @admin.display(description="not helpful", ordering="unhelpful_count")
+    def unhelpful_count(self, article: Article) -> int:
+        return article.unhelpful_count
 
     @admin.display(description="department", ordering="doctor__department__name")
     def department(self, article: Article) -> str:

@@ -1,5 +1,5 @@
-"""The models, by concern: the content itself, the editor's choices about it, and the
-indexes derived from it."""
+"""The models, by concern: the content itself, the editor's choices about it, readers'
+feedback on it, and the indexes derived from it."""
 
 from .content import (
     Article,
@@ -10,6 +10,7 @@ from .content import (
     Topic,
 )
 from .curation import ArticleSlug, Reference, RelatedExclusion, RelatedPick
+from .feedback import Feedback
 from .indexes import (
     ArticleTerm,
     IndexedArticle,
@@ -27,6 +28,7 @@ __all__ = [
     "IndexedArticle",
     "Department",
     "Doctor",
+    "Feedback",
     "PageVersion",
     "Reference",
     "RelatedArticle",

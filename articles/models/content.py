@@ -166,6 +166,13 @@ class ArticleQuerySet(SlugQuerySet):
     def never_reviewed(self) -> ArticleQuerySet:
         return self.filter(reviewed_on__isnull=True)
 
+    def with_feedback_counts(self) -> ArticleQuerySet:
+        """Readers' "Was this answer helpful?" answers, yes and no, counted in the same query."""
+        return self.annotate(
+            helpful_count=Count("feedback", filter=Q(feedback__helpful=True)),
+            unhelpful_count=Count("feedback", filter=Q(feedback__helpful=False)),
+        )
+
     def editorial_counts(self) -> dict[str, int]:
         """The admin dashboard's numbers, in one query, from the same definitions as above."""
         subsets = {
