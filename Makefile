@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 PG_URL ?= postgres://postgres@127.0.0.1:5432/liverqa
 
-.PHONY: install run serve test test-postgres lint format bench clean
+.PHONY: install run serve test test-postgres lint format bench clean validators
 
 install: $(STAMP)
 
@@ -42,6 +42,13 @@ serve: $(STAMP)
 .env:
 	umask 077 && $(PYTHON) -c "import secrets; print('DJANGO_DEBUG=1'); print('DJANGO_SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
 
+# The validators that tests/test_validators.py runs (Nu Html Checker, axe-core, Lighthouse),
+# pinned in package-lock.json; without them those tests are skipped. Needs Node 20 and Java 17.
+validators: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
 test: $(STAMP)
 	$(BIN)/pytest
 
@@ -63,4 +70,4 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles node_modules

@@ -113,6 +113,9 @@ MIDDLEWARE = [
     # Outside the page cache, so cached hits, media files and static files carry them too.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Validators (issue 11, items 6-7): pages go out gzipped, as Lighthouse expects. Before
+    # ConditionalGetMiddleware, as Django's docs ask, so ETags are those of the plain page.
+    "liverqa.compression.RenderedGZipMiddleware",
     # ETag and Last-Modified answered with 304, for cached and freshly rendered pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
