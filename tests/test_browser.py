@@ -96,7 +96,7 @@ def new_context(browser):
 
     def new_context(width: int = 1280, height: int = 900):
         context = browser.new_context(viewport={"width": width, "height": height})
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)  # a loaded CI machine is slow
         context.on("console", record)
         return context
 
@@ -244,7 +244,7 @@ def test_the_admins_own_widgets_work_under_the_csp(new_context, live_server, new
     popup.fill(".select2-search__field", "Hepa")
     popup.click(".select2-results__option >> text=Hepatology")
     popup.click("input[name=_save]")
-    popup.wait_for_event("close")
+    popup.wait_for_event("close", timeout=30_000)
     assert "Li Na" in page.inner_text(".field-doctor .select2-selection__rendered")
 
     # The calendar and the clock fill in the publication date and time.
