@@ -8,27 +8,18 @@ came around it.
 """
 
 import http.client
-import os
 import re
 import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
-from contextlib import suppress
 from dataclasses import dataclass
 from email.message import Message
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
+
+from .servers import ROOT, free_port, gunicorn, manage, production_env
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(settings.BASE_DIR)
-BIN = Path(sys.executable).parent
 SITE = "liverqa.test"
 ORIGIN = f"https://{SITE}"
 PROXIED = {"Host": SITE, "X-Forwarded-Proto": "https"}
@@ -91,78 +82,33 @@ class Server:
             connection.close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     workspace = tmp_path_factory.mktemp("headers")
     password = secrets.token_urlsafe(16)
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "LIVERQA_"))}
-    env |= {
-        "LIVERQA_DOTENV": "",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": f"{SITE},127.0.0.1",
-        "DJANGO_HTTPS": "1",
-        "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
-        "DJANGO_CSRF_TRUSTED_ORIGINS": ORIGIN,
-        "DATABASE_URL": f"sqlite:///{workspace / 'db.sqlite3'}",
-        "DJANGO_SUPERUSER_USERNAME": EDITOR,
-        "DJANGO_SUPERUSER_PASSWORD": password,
-        "DJANGO_SUPERUSER_EMAIL": "editor@example.org",
+    env = production_env(
+        workspace / "db.sqlite3",
+        free_port(),
+        DJANGO_ALLOWED_HOSTS=f"{SITE},127.0.0.1",
+        DJANGO_HTTPS="1",
+        DJANGO_SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
+        DJANGO_CSRF_TRUSTED_ORIGINS=ORIGIN,
+        DJANGO_SUPERUSER_USERNAME=EDITOR,
+        DJANGO_SUPERUSER_PASSWORD=password,
+        DJANGO_SUPERUSER_EMAIL="editor@example.org",
         # A proxy on another machine, which gunicorn does not trust: Django's setting alone
         # decides that a request came over HTTPS.
-        "FORWARDED_ALLOW_IPS": "192.0.2.1",
-        "WEB_CONCURRENCY": "1",  # one process: the second request for a page is a cache hit
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-    }
-
-    def manage(*args: str) -> None:
-        subprocess.run(
-            [BIN / "python", "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            check=True,
-            timeout=300,
-        )
-
-    manage("check", "--deploy", "--fail-level", "WARNING")
-    manage("collectstatic", "--noinput", "-v0")
-    manage("migrate", "--noinput", "-v0")
-    manage("createsuperuser", "--noinput")
-    manage("shell", "-c", SETUP)
-    log = open(workspace / "gunicorn.log", "wb")  # noqa: SIM115 - closed after the server
-    process = subprocess.Popen(
-        [BIN / "gunicorn", "--config", "gunicorn.conf.py", "liverqa.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+        FORWARDED_ALLOW_IPS="192.0.2.1",
     )
-    running = Server(port, password)
+    manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "createsuperuser", "--noinput")
+    manage(env, "shell", "-c", SETUP)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, (workspace / "gunicorn.log").read_text()
-            with suppress(OSError):
-                if running.request("/healthz", headers={}).status == 200:
-                    break
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
-        yield running
+        with gunicorn(env, workspace / "gunicorn.log") as port:
+            yield Server(port, password)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
-        log.close()
         (ROOT / "media" / PHOTO).unlink(missing_ok=True)
 
 

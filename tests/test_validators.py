@@ -14,13 +14,8 @@ import gzip
 import http.client
 import json
 import os
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,6 +29,7 @@ from django.urls import reverse
 from articles.models import Doctor
 
 from .media_files import image_bytes
+from .servers import free_port, gunicorn, manage, production_env
 from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(settings.BASE_DIR)
@@ -223,63 +219,16 @@ def test_screenshots_of_home_and_an_article_at_phone_and_desktop_sizes(
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def production_server(tmp_path):
     """gunicorn as `make serve` starts it, with the shipped content on a database of its own."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "LIVERQA_"))}
-    env |= {
-        "LIVERQA_DOTENV": "",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "REDIS_URL": "",
-        "WEB_CONCURRENCY": "1",
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-    }
-    bin_dir = Path(sys.executable).parent
-    for command in (
-        ["collectstatic", "--noinput", "-v0"],
-        ["migrate", "--noinput", "-v0"],
-        ["load_initial_content"],
-        ["rebuild_indexes"],
-    ):
-        subprocess.run(
-            [bin_dir / "python", "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            check=True,
-            timeout=300,
-        )
-    server = subprocess.Popen(
-        [bin_dir / "gunicorn", "--config", "gunicorn.conf.py", "liverqa.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                fetch(url + "/healthz")
-                break
-            except OSError:
-                time.sleep(0.2)
-        yield url
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    env = production_env(tmp_path / "db.sqlite3", free_port(), DJANGO_ALLOWED_HOSTS="127.0.0.1")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_initial_content")
+    manage(env, "rebuild_indexes")
+    with gunicorn(env, tmp_path / "gunicorn.log") as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def lighthouse(url: str, report: Path) -> dict:
