@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.sitemaps import Sitemap
+from django.db import models
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -48,46 +49,38 @@ def _latest_live(**where) -> Subquery:
     return Subquery(answers.order_by("-published_at").values("published_at")[:1])
 
 
-class DoctorSitemap(_Section):
-    def items(self) -> QuerySet[Doctor]:
+class _WithLiveAnswers(_Section):
+    """Pages of a model listed only while they show a live answer, dated by the newest one;
+    ``answers`` is the lookup from an answer to the model."""
+
+    model: type[models.Model]
+    answers: str
+
+    def items(self) -> QuerySet:
         return (
-            Doctor.objects.annotate(latest=_latest_live(doctor=OuterRef("pk")))
+            self.model.objects.annotate(latest=_latest_live(**{self.answers: OuterRef("pk")}))
             .filter(latest__isnull=False)
             .only("slug")
             .order_by("pk")
         )
 
-    def lastmod(self, item: Doctor) -> date:
+    def lastmod(self, item) -> date:
         return timezone.localdate(item.latest)
 
 
-class DepartmentSitemap(_Section):
-    def items(self) -> QuerySet[Department]:
-        return (
-            Department.objects.annotate(latest=_latest_live(doctor__department=OuterRef("pk")))
-            .filter(latest__isnull=False)
-            .only("slug")
-            .order_by("pk")
-        )
-
-    def lastmod(self, item: Department) -> date:
-        return timezone.localdate(item.latest)
+class DoctorSitemap(_WithLiveAnswers):
+    model, answers = Doctor, "doctor"
 
 
-class TagSitemap(_Section):
-    def items(self) -> QuerySet[Tag]:
-        return (
-            Tag.objects.annotate(latest=_latest_live(tags=OuterRef("pk")))
-            .filter(latest__isnull=False)
-            .only("slug")
-            .order_by("pk")
-        )
+class DepartmentSitemap(_WithLiveAnswers):
+    model, answers = Department, "doctor__department"
+
+
+class TagSitemap(_WithLiveAnswers):
+    model, answers = Tag, "tags"
 
     def location(self, item: Tag) -> str:
         return reverse("articles:tag_detail", args=[item.slug])
-
-    def lastmod(self, item: Tag) -> date:
-        return timezone.localdate(item.latest)
 
 
 class ListingSitemap(_Section):

@@ -14,20 +14,13 @@ from articles.models import Article, Doctor
 
 from .conftest import add_article_data, change_article_data, form_values, make_article, make_doctor
 from .media_files import image_bytes, mp3_bytes, ogg_vorbis_bytes, wav_bytes
+from .uploads import stored_files
 
 pytestmark = pytest.mark.django_db
 
 
 def upload(name: str, data: bytes, content_type: str = "application/octet-stream"):
     return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-def stored_files() -> list[str]:
-    found = []
-    for folder in ["audio", "doctors", "doctors/avatars"]:
-        if default_storage.exists(folder):
-            found += [f"{folder}/{name}" for name in default_storage.listdir(folder)[1]]
-    return found
 
 
 # -- Audio -------------------------------------------------------------------------------------
