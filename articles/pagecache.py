@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
@@ -137,10 +137,14 @@ def _versions(keys: set[str]) -> dict[str, int]:
 
 
 def _ttl() -> int:
-    """Seconds a page may be kept: the setting, or less if a scheduled answer goes live sooner."""
+    """Seconds a page may be kept: the setting, or less if a scheduled answer goes live, or a
+    live one expires, sooner."""
     ttl = settings.LIVERQA_PAGE_CACHE_SECONDS
-    upcoming = Article.objects.scheduled().aggregate(at=Min("published_at"))["at"]
-    if upcoming is not None:
+    moments = Article.objects.aggregate(
+        live=Min("published_at", filter=Q(pk__in=Article.objects.scheduled().values("pk"))),
+        gone=Min("expires_at", filter=Q(pk__in=Article.objects.published().values("pk"))),
+    )
+    for upcoming in filter(None, moments.values()):
         ttl = min(ttl, max(1, int((upcoming - timezone.now()) / timedelta(seconds=1)) + 1))
     return ttl
 

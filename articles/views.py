@@ -8,6 +8,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from . import structured_data
+from .editorial import working_copies
 from .editors import is_editor
 from .feedback import guard as feedback_guard
 from .models import Article, ArticleSlug, Department, Doctor
@@ -69,13 +70,38 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = articles.for_page().filter(slug=slug).first()
     if article is None:
         return _redirect_old_slug(articles, slug)
+    if editor and article.is_live:
+        # Editors see a live answer's working copy here, unless they ask for the live version.
+        copy = Article.all_rows.for_page().filter(working_copy_of=article).first()
+        if copy is not None and "live" not in request.GET:
+            return render_article(request, copy, live=article)
+        return render_article(request, article, has_changes=copy is not None)
+    return render_article(request, article, editor=editor)
+
+
+def render_article(
+    request: HttpRequest,
+    article: Article,
+    *,
+    editor: bool = True,
+    live: Article | None = None,
+    has_changes: bool = False,
+    banner: str = "",
+) -> HttpResponse:
+    """The reader's page of ``article``; for editors, with their bar: ``live`` is the answer a
+    working copy (``article``) changes, ``has_changes`` says a live one has a working copy,
+    ``banner`` replaces the bar's first line (the unsaved preview's)."""
     preview = not article.is_live
-    if preview:
+    if live is not None:
+        # A working copy is ranked nowhere: readers' sidebar, the live answer's, beside it.
+        sidebar, shown = fragment(f"sidebar:{live.pk}", lambda: _other_voices(live))
+    elif preview:
         sidebar, shown = _other_voices(article)
     else:
         sidebar, shown = fragment(f"sidebar:{article.pk}", lambda: _other_voices(article))
     if not editor:
         depends_on(request, f"article:{article.pk}", *shown)
+    changes = working_copies.changed_fields(article) if live is not None else []
     response = render(
         request,
         "articles/article_detail.html",
@@ -84,6 +110,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "sidebar": sidebar,
             "editor": editor,
             "preview": preview,
+            "live_article": live,
+            "changed_fields": changes,
+            "has_changes": has_changes,
+            "banner": banner,
             "trail": structured_data.article_trail(article),
             "schema": structured_data.article_page(article, request),
             # The same for every reader for an hour, so the page stays cacheable.

@@ -106,7 +106,7 @@ def editor_client(client, editor):
 def add_article_data(client, **fields) -> dict:
     """The add form as a browser would post it, with ``fields`` filled in."""
     data = form_values(client.get(reverse("admin:articles_article_add")), "article_form")
-    data |= {"body": "A doctor's answer.", "status": "draft", **fields}
+    data |= {"body": "A doctor's answer.", **fields}
     return data
 
 

@@ -157,7 +157,9 @@ def test_restoring_after_a_bulk_action_restores_only_that_article(editor_client)
     )
 
     url = reverse("admin:articles_article_change", args=[second.pk])
-    data = change_article_data(editor_client, second, body="Second text, edited later.")
+    data = change_article_data(
+        editor_client, second, body="Second text, edited later.", _publish="Publish changes"
+    )
     assert editor_client.post(url, data).status_code == 302
 
     version = Version.objects.get_for_object(first).get()

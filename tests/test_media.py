@@ -39,7 +39,7 @@ def test_audio_length_is_read_from_the_file(staff_client, reader, name, data, se
     response = staff_client.post(
         reverse("admin:articles_article_add"),
         add_article_data(
-            staff_client, title="Q?", doctor=doctor.pk, status="published", audio=upload(name, data)
+            staff_client, title="Q?", doctor=doctor.pk, _publish="Publish", audio=upload(name, data)
         ),
     )
     assert response.status_code == 302
@@ -101,11 +101,14 @@ def test_oversize_audio_is_refused(staff_client, settings):
 def test_clearing_the_audio_clears_its_length(staff_client):
     article = make_article()
     url = reverse("admin:articles_article_change", args=[article.pk])
-    data = change_article_data(staff_client, article, audio=upload("a.wav", wav_bytes(4)))
+    publish = {"_publish": "Publish changes"}
+    data = change_article_data(
+        staff_client, article, audio=upload("a.wav", wav_bytes(4)), **publish
+    )
     assert staff_client.post(url, data).status_code == 302
     article.refresh_from_db()
     assert article.audio_duration == timedelta(seconds=4)
-    data = change_article_data(staff_client, article, **{"audio-clear": "on"})
+    data = change_article_data(staff_client, article, **{"audio-clear": "on"}, **publish)
     assert staff_client.post(url, data).status_code == 302
     article.refresh_from_db()
     assert not article.audio and article.audio_duration is None

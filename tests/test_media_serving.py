@@ -255,7 +255,7 @@ def test_new_uploads_get_random_names(staff_client):
     for title in ["First?", "Second?"]:
         upload = SimpleUploadedFile("answer.mp3", AUDIO, content_type="audio/mpeg")
         data = add_article_data(
-            staff_client, title=title, doctor=doctor.pk, status="published", audio=upload
+            staff_client, title=title, doctor=doctor.pk, _publish="Publish", audio=upload
         )
         assert staff_client.post(reverse("admin:articles_article_add"), data).status_code == 302
     names = [article.audio.name for article in Article.objects.order_by("pk")]

@@ -164,7 +164,8 @@ def test_a_database_at_the_old_history_migrates_and_keeps_its_content(old_databa
     assert found["pages"] == [200] * 6
     assert found["search"][0] == "Is primary liver cancer prone to metastasis?"  # the index
     assert found["sidebar_rows"] == 30
-    assert len(found["editors"]) == 34 + 3  # 0007: view, change and delete readers' feedback
+    # 0007: view, change and delete readers' feedback; 0008: publish articles
+    assert len(found["editors"]) == 34 + 3 + 1
 
 
 def test_the_squash_gives_a_new_database_the_schema_and_editors_of_the_old_history(

@@ -67,13 +67,13 @@ def test_draft_publish_unpublish_republish_through_the_admin(staff_client, reade
         assert hidden(reader, article)
 
         url = reverse("admin:articles_article_change", args=[article.pk])
-        data = change_article_data(staff_client, article, status="published")
+        data = change_article_data(staff_client, article, _publish="Publish")
         assert staff_client.post(url, data).status_code == 302
         article.refresh_from_db()
         assert article.published_at == NOON  # publishing without a date means now
         assert visible(reader, article)
 
-        data = change_article_data(staff_client, article, status="draft")
+        data = change_article_data(staff_client, article, _unpublish="Unpublish")
         assert staff_client.post(url, data).status_code == 302
         article.refresh_from_db()
         assert article.state == Article.State.DRAFT
@@ -95,7 +95,7 @@ def test_bulk_publish_keeps_future_dates_scheduled_and_bulk_unpublish_hides(staf
         later = make_article("Later?", status="draft", published_at=NOON + timedelta(days=2))
         live = make_article("Live?")
         response = changelist_action(staff_client, "publish", [draft, later, live])
-        assert "Published 2 article(s). 1 of them go live at their later date." in response.text
+        assert "Published 2 articles. 1 of them goes live at its later date." in response.text
         draft.refresh_from_db()
         later.refresh_from_db()
         assert (draft.state, later.state) == (Article.State.LIVE, Article.State.SCHEDULED)
@@ -103,7 +103,7 @@ def test_bulk_publish_keeps_future_dates_scheduled_and_bulk_unpublish_hides(staf
         assert visible(reader, draft) and hidden(reader, later)
 
         response = changelist_action(staff_client, "unpublish", [draft, live])
-        assert "Unpublished 2 article(s)" in response.text
+        assert "Unpublished 2 articles; readers no longer see them." in response.text
         assert hidden(reader, draft) and hidden(reader, live)
         assert Article.objects.get(pk=live.pk).state == Article.State.DRAFT
 

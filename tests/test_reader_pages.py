@@ -55,6 +55,7 @@ def test_editors_set_the_urgent_care_note_in_the_admin_with_a_limit(staff_client
     assert response.status_code == 200
     assert "at most 600 characters" in response.text
     data["urgent_care"] = "your skin or eyes turn yellow within days."
+    data["_publish"] = "Publish changes"
     assert staff_client.post(url, data).status_code == 302
     article.refresh_from_db()
     assert article.urgent_care == "your skin or eyes turn yellow within days."

@@ -122,7 +122,8 @@ def test_dashboard_costs_one_query(editor_client, django_assert_num_queries):
 
 def test_recording_a_review_in_admin_sets_the_next_due_date(staff_client):
     with time_machine.travel(TODAY, tick=False):
-        article = make_article()
+        # A draft, edited directly (a live answer's edits wait in a working copy).
+        article = make_article(status="draft")
         reviewer = make_doctor("Yan Chun")
         url = reverse("admin:articles_article_change", args=[article.pk])
         data = change_article_data(

@@ -152,7 +152,7 @@ def test_xss_payloads_in_every_field_never_reach_a_reader(staff_client, reader):
         summary=payloads,
         body="\n\n".join(XSS),
         tags=", ".join(p.replace(",", " ") for p in XSS[:6]),
-        status="published",
+        _publish="Publish",
         **{
             "references-0-title": " ".join(XSS[:4]),
             "references-0-url": 'https://example.org/"><script>alert(1)</script>',

@@ -30,7 +30,9 @@ def test_slug_change_in_admin_redirects_and_is_listed_on_the_form(staff_client, 
     article = make_article("Is fatty liver reversible?")
     old = article.get_absolute_url()
     url = reverse("admin:articles_article_change", args=[article.pk])
-    data = change_article_data(staff_client, article, slug="fatty-liver-reversible")
+    data = change_article_data(
+        staff_client, article, slug="fatty-liver-reversible", _publish="Publish changes"
+    )
     assert staff_client.post(url, data).status_code == 302
     assert reader.get(old)["Location"] == "/articles/fatty-liver-reversible/"
     form = staff_client.get(url).text
@@ -61,8 +63,9 @@ def test_a_live_article_wins_an_address_another_one_used_to_have(reader):
 def test_restoring_an_older_slug_keeps_the_newer_address_working(staff_client, reader):
     article = make_article("Is fatty liver reversible?")
     url = reverse("admin:articles_article_change", args=[article.pk])
-    assert staff_client.post(url, change_article_data(staff_client, article)).status_code == 302
-    data = change_article_data(staff_client, article, slug="newer")
+    data = change_article_data(staff_client, article, _publish="Publish changes")
+    assert staff_client.post(url, data).status_code == 302
+    data = change_article_data(staff_client, article, slug="newer", _publish="Publish changes")
     assert staff_client.post(url, data).status_code == 302
     oldest = Version.objects.get_for_object(article).last()
     revision = reverse("admin:articles_article_revision", args=[article.pk, oldest.pk])

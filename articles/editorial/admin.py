@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ..durations import humanize
@@ -21,11 +22,12 @@ from ..models import (
     RelatedPick,
     Topic,
 )
-from . import rules
+from . import rules, working_copies
 from .duplicates import similar_questions
 from .forms import ArticleAdminForm, DoctorAdminForm
 from .history import HistoryAdmin, revision_of_one
 from .preview import body_preview
+from .publishing_admin import PublishingAdmin
 from .reviews import DUE_SOON
 
 TAG_SUGGESTIONS = 10
@@ -179,7 +181,7 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(HistoryAdmin):
+class ArticleAdmin(PublishingAdmin, HistoryAdmin):
     form = ArticleAdminForm
     # Status right after the title, so it stays in view on a phone.
     list_display = [
@@ -211,10 +213,10 @@ class ArticleAdmin(HistoryAdmin):
         (
             "Publishing",
             {
-                "fields": ["readers_see", "status", "published_at", "updated_at"],
+                "fields": ["readers_see", "published_at", "expires_at", "updated_at"],
                 "description": (
-                    "Published with a future date, an answer stays hidden until then. "
-                    "Drafts and scheduled answers can be previewed with “Preview” above."
+                    "The buttons below publish, schedule and unpublish. A date of publication "
+                    "in the past backdates the answer; “unpublish at” hides it from then on."
                 ),
             },
         ),
@@ -322,9 +324,12 @@ class ArticleAdmin(HistoryAdmin):
                 messages.WARNING,
             )
 
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return rules.may_publish(request.user)
+
     @admin.action(
         description="Publish selected articles (a future date keeps them scheduled)",
-        permissions=["change"],
+        permissions=["change", "publish"],
     )
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         done = []
@@ -342,21 +347,38 @@ class ArticleAdmin(HistoryAdmin):
                 messages.WARNING,
             )
             return
-        later = f" {len(scheduled)} of them go live at their later date." if scheduled else ""
-        self.message_user(request, f"Published {len(done)} article(s).{later}", messages.SUCCESS)
+        later = (
+            " "
+            + ngettext(
+                "%(n)d of them goes live at its later date.",
+                "%(n)d of them go live at their later date.",
+                len(scheduled),
+            )
+            % {"n": len(scheduled)}
+            if scheduled
+            else ""
+        )
+        published = ngettext("Published %(n)d article.", "Published %(n)d articles.", len(done))
+        self.message_user(request, published % {"n": len(done)} + later, messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    @admin.action(
+        description="Unpublish selected articles (back to draft)",
+        permissions=["change", "publish"],
+    )
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         done = 0
         for article in queryset.rankable():
-            rules.unpublish(article)
-            with revision_of_one(request, "Unpublished with the bulk action."):
-                article.save(update_fields=["status"])
+            working_copies.unpublish(article, request.user, "Unpublished with the bulk action.")
             self.log_change(request, article, "Unpublished.")
             done += 1
+        message = ngettext(
+            "Unpublished %(n)d article; readers no longer see it.",
+            "Unpublished %(n)d articles; readers no longer see them.",
+            done,
+        )
         self.message_user(
             request,
-            f"Unpublished {done} article(s); readers no longer see them."
+            message % {"n": done}
             if done
             else "Nothing to unpublish: the selected articles were drafts.",
             messages.SUCCESS if done else messages.WARNING,

@@ -51,7 +51,26 @@ class DerivedFieldsForm(forms.ModelForm):
         return row
 
 
+# The buttons of the article form (templates/admin/articles/article/submit_line.html), by the
+# name each posts. Those that change what readers see need the publish_article permission.
+PUBLISHING_BUTTONS = {"_publish", "_schedule", "_unpublish", "_schedule_unpublish"}
+SCHEDULING_BUTTONS = {"_schedule", "_schedule_unpublish"}
+
+
+def pressed(data) -> str:
+    """Which of the article form's buttons posted ``data``: "_save" unless another."""
+    return next((name for name in sorted(PUBLISHING_BUTTONS) if name in data), "_save")
+
+
 class ArticleAdminForm(DerivedFieldsForm):
+    # Not a column: the moment a "Schedule…" button takes, shown beside those buttons.
+    when = forms.DateTimeField(
+        label="when",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+    )
+
     class Meta:
         model = Article
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose and order them)
@@ -75,6 +94,24 @@ class ArticleAdminForm(DerivedFieldsForm):
                 "The web address, /articles/this-slug/. Leave empty to make one from the "
                 "title. Changing it later keeps the old address working: it redirects here."
             )
+
+    def clean_slug(self):
+        """Unique among answers; a working copy may keep its own live answer's address."""
+        slug = self.cleaned_data.get("slug")
+        mine = {self.instance.pk, self.instance.working_copy_of_id} - {None}
+        if slug and Article.objects.filter(slug=slug).exclude(pk__in=mine).exists():
+            raise forms.ValidationError("Another answer already has this web address (slug).")
+        return slug
+
+    def clean_when(self):
+        when = self.cleaned_data.get("when")
+        if pressed(self.data) not in SCHEDULING_BUTTONS:
+            return None
+        if when is None:
+            raise forms.ValidationError("Choose the date and time first.")
+        if when <= timezone.now():
+            raise forms.ValidationError("Choose a moment still to come.")
+        return when
 
     def clean_tags(self):
         tags = self.cleaned_data["tags"]
@@ -102,10 +139,6 @@ class ArticleAdminForm(DerivedFieldsForm):
 
     def clean(self):
         cleaned = super().clean()
-        if "status" in cleaned:
-            cleaned["published_at"] = rules.publication_time(
-                cleaned["status"], cleaned.get("published_at")
-            )
         reviewed_on = cleaned.get("reviewed_on")
         if cleaned.get("reviewed_by") and not reviewed_on and "reviewed_on" not in self.errors:
             self.add_error("reviewed_on", "When did this doctor review the answer?")

@@ -13,8 +13,12 @@ from django_ratelimit.core import get_usage
 
 from ..richtext import check_body, render_markdown
 
+TOO_MANY = "Too many previews in a short time; the preview resumes in a moment. Saving still works."
 
-def body_preview(request: HttpRequest) -> JsonResponse:
+
+def seconds_to_wait(request: HttpRequest) -> int | None:
+    """Counts this preview against the editor's rate (the body preview and the unsaved page
+    preview share it); None if it may go ahead, else the seconds until it may."""
     usage = get_usage(
         request,
         group="article-body-preview",
@@ -23,14 +27,14 @@ def body_preview(request: HttpRequest) -> JsonResponse:
         increment=True,
     )
     if usage and usage["should_limit"]:
-        response = JsonResponse(
-            {
-                "error": "Too many previews in a short time; the preview resumes in a moment. "
-                "Saving still works."
-            },
-            status=429,
-        )
-        response["Retry-After"] = str(max(1, usage["time_left"]))
+        return max(1, usage["time_left"])
+    return None
+
+
+def body_preview(request: HttpRequest) -> JsonResponse:
+    if (wait := seconds_to_wait(request)) is not None:
+        response = JsonResponse({"error": TOO_MANY}, status=429)
+        response["Retry-After"] = str(wait)
         return response
     body = request.POST.get("body", "")
     try:

@@ -29,9 +29,32 @@ def publish(article: Article, at: datetime | None = None) -> None:
     article.published_at = publication_time(article.status, at or article.published_at)
 
 
+def publish_now(article: Article) -> None:
+    """The "Publish" button: readers see it now; a date in the past is kept (backdating)."""
+    now = timezone.now()
+    publish(
+        article,
+        article.published_at if article.published_at and article.published_at <= now else now,
+    )
+
+
 def unpublish(article: Article) -> None:
     """Back to draft. The publication date is kept, so publishing again restores it."""
     article.status = Article.Status.DRAFT
+    article.expires_at = None  # done; publishing again must not hide it at the old moment
+
+
+def schedule_unpublish(article: Article, at: datetime) -> None:
+    """Readers stop seeing a live answer at ``at``: at once, with no job (see ``published()``)."""
+    if at <= timezone.now():
+        raise ValueError("Choose a moment still to come.")
+    article.expires_at = at
+
+
+def may_publish(user) -> bool:
+    """Publishing, unpublishing, scheduling and discarding changes to a live answer all
+    change what readers see; only holders of ``publish_article`` may."""
+    return user.has_perm("articles.publish_article")
 
 
 def review_due(reviewed_on: date | None, next_due: date | None = None) -> date | None:

@@ -22,27 +22,46 @@ from . import changed as article_changed
 from . import deleting, site_changed
 
 
+def _of_working_copy(row, field: str) -> bool:
+    """Whether ``row`` (a tag, pick, reference…) belongs to a working copy, which no index
+    or cached page shows. Free when the form or the copy code has the article at hand."""
+    link = row._meta.get_field(field)
+    if link.is_cached(row):
+        article = getattr(row, field)
+        return article is not None and article.working_copy_of_id is not None
+    article_id = getattr(row, link.attname)
+    return Article.all_rows.filter(pk=article_id, working_copy_of__isnull=False).exists()
+
+
 @receiver(post_save, sender=Article)
 @receiver(post_delete, sender=Article)
 def _article_saved_or_deleted(sender, instance: Article, **kwargs) -> None:
-    article_changed(instance.pk)
+    if instance.working_copy_of_id is None:
+        article_changed(instance.pk)
 
 
 @receiver(pre_delete, sender=Article)
 def _article_deleting(sender, instance: Article, **kwargs) -> None:
-    deleting(instance.pk)
+    if instance.working_copy_of_id is None:
+        deleting(instance.pk)
 
 
 @receiver(m2m_changed, sender=TaggedArticle)
 def _tags_changed(sender, instance, action: str, **kwargs) -> None:
-    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, Article):
+    if (
+        action in {"post_add", "post_remove", "post_clear"}
+        and isinstance(instance, Article)
+        and instance.working_copy_of_id is None
+    ):
         article_changed(instance.pk)
 
 
 @receiver(post_save, sender=TaggedArticle)  # loaddata writes tags as rows, past m2m_changed
 @receiver(post_delete, sender=TaggedArticle)
-def _tag_row_changed(sender, instance: TaggedArticle, **kwargs) -> None:
-    article_changed(instance.content_object_id)
+def _tag_row_changed(sender, instance: TaggedArticle, raw: bool = False, **kwargs) -> None:
+    # Fixtures never hold working copies: a raw load need not ask, row by row.
+    if raw or not _of_working_copy(instance, "content_object"):
+        article_changed(instance.content_object_id)
 
 
 @receiver(post_save, sender=Reference)  # listed under the answer
@@ -51,8 +70,9 @@ def _tag_row_changed(sender, instance: TaggedArticle, **kwargs) -> None:
 @receiver(post_delete, sender=RelatedPick)
 @receiver(post_save, sender=RelatedExclusion)
 @receiver(post_delete, sender=RelatedExclusion)
-def _editor_choice_changed(sender, instance, **kwargs) -> None:
-    article_changed(instance.article_id)
+def _editor_choice_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw or not _of_working_copy(instance, "article"):
+        article_changed(instance.article_id)
 
 
 def _changed(instance, fields: list[str]) -> bool:

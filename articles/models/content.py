@@ -141,8 +141,18 @@ class Doctor(models.Model):
 
 class ArticleQuerySet(SlugQuerySet):
     def published(self) -> ArticleQuerySet:
-        """The one definition of what readers may see."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """The one definition of what readers may see: from ``published_at`` until
+        ``expires_at``, both kept lazily (no job has to run for readers to see either)."""
+        now = timezone.now()
+        return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def expired(self) -> ArticleQuerySet:
+        """Still marked published, but past the moment an editor chose to unpublish it."""
+        return self.filter(status=Article.Status.PUBLISHED, expires_at__lte=timezone.now())
 
     def drafts(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.DRAFT)
@@ -154,6 +164,10 @@ class ArticleQuerySet(SlugQuerySet):
     def rankable(self) -> ArticleQuerySet:
         """Published now or scheduled: ranked and indexed ahead of time, shown once live."""
         return self.filter(status=Article.Status.PUBLISHED)
+
+    def working_copies_due(self) -> ArticleQuerySet:
+        """Working copies whose scheduled moment to go live has come (call on ``all_rows``)."""
+        return self.filter(working_copy_of__isnull=False, changes_go_live_at__lte=timezone.now())
 
     def review_overdue(self) -> ArticleQuerySet:
         """Past the date by which a doctor should have checked the text again."""
@@ -203,6 +217,13 @@ class ArticleQuerySet(SlugQuerySet):
         )
 
 
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    """Every article an editor or reader means by "an article": never a working copy."""
+
+    def get_queryset(self) -> ArticleQuerySet:
+        return super().get_queryset().filter(working_copy_of__isnull=True)
+
+
 @reversion.register(follow=["tagged_items", "picks", "exclusions", "references"])
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -217,7 +238,8 @@ class Article(models.Model):
         LIVE = "live", "Live"
 
     title = models.CharField(max_length=255)
-    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    # Unique among articles (see Meta); a working copy carries its live answer's slug.
+    slug = models.SlugField(max_length=255, allow_unicode=True)
     doctor = models.ForeignKey(Doctor, on_delete=models.PROTECT, related_name="articles")
     summary = models.TextField(
         blank=True, help_text="One or two sentences for lists and search engines."
@@ -236,6 +258,12 @@ class Article(models.Model):
         null=True,
         blank=True,
         help_text="Readers see a published article from this moment on.",
+    )
+    expires_at = models.DateTimeField(
+        "unpublish at",
+        null=True,
+        blank=True,
+        help_text="Readers no longer see the answer from this moment on.",
     )
     updated_at = models.DateField(
         "updated on", null=True, blank=True, help_text='Shown to readers as "Updated on …".'
@@ -284,10 +312,31 @@ class Article(models.Model):
         help_text="The editor's related articles, shown first in Other Voices.",
     )
 
-    objects = ArticleQuerySet.as_manager()
+    # A hidden draft of changes to a live answer, edited in the admin while readers keep the
+    # live row; ``articles.editorial.working_copies`` makes it, publishes it and discards it.
+    working_copy_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="working_copy",
+        editable=False,
+    )
+    changes_go_live_at = models.DateTimeField(
+        "changes go live at",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="On a working copy: when publish_scheduled makes it live.",
+    )
+
+    objects = ArticleManager()
+    all_rows = ArticleQuerySet.as_manager()  # working copies included
 
     class Meta:
+        base_manager_name = "all_rows"
         ordering = ["-published_at", "pk"]
+        permissions = [("publish_article", "Can publish articles")]
         indexes = [
             # Covers published() ordered by (-published_at, pk), so deep pages need no sort.
             models.Index(fields=["status", "-published_at", "id"], name="article_listing_idx"),
@@ -295,6 +344,16 @@ class Article(models.Model):
             models.Index(fields=["audio"], name="article_audio_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(working_copy_of__isnull=True),
+                name="article_slug_unique",
+                violation_error_message="Another answer already has this web address (slug).",
+            ),
+            models.CheckConstraint(
+                condition=Q(working_copy_of__isnull=True) | Q(status="draft"),
+                name="article_working_copy_is_draft",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published"]), name="article_status_valid"
             ),
@@ -324,7 +383,9 @@ class Article(models.Model):
         """Derived data only: the slug when left empty, the rendered body, the address book.
         Editorial rules (publishing, review dates) live in ``articles.editorial.rules``."""
         if not self.slug:
-            self.slug = unique_slug(self, self.title, fallback="article")
+            # A working copy may share only its own live answer's address.
+            owner = self.working_copy_of if self.working_copy_of_id else self
+            self.slug = unique_slug(owner, self.title, fallback="article")
         self.derive_body()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
@@ -332,7 +393,10 @@ class Article(models.Model):
         # One transaction: an address is remembered only if the slug change is saved.
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
-            if update_fields is None or "slug" in update_fields:
+            # A working copy's slug is a proposal: the live answer's addresses stay its own.
+            if self.working_copy_of_id is None and (
+                update_fields is None or "slug" in update_fields
+            ):
                 self._remember_slugs()
 
     def get_absolute_url(self) -> str:
@@ -377,11 +441,16 @@ class Article(models.Model):
 
     @property
     def state(self) -> Article.State:
-        if self.status != self.Status.PUBLISHED:
+        now = timezone.now()
+        if self.status != self.Status.PUBLISHED or (self.expires_at and self.expires_at <= now):
             return self.State.DRAFT
-        if self.published_at and self.published_at > timezone.now():
+        if self.published_at and self.published_at > now:
             return self.State.SCHEDULED
         return self.State.LIVE
+
+    @property
+    def is_working_copy(self) -> bool:
+        return self.working_copy_of_id is not None
 
     @property
     def is_live(self) -> bool:

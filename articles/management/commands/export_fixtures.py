@@ -29,16 +29,19 @@ def content_in_stable_order() -> list:
         *Doctor.objects.select_related("department").order_by("slug"),
         *Tag.objects.order_by("name"),
         *Article.objects.select_related("doctor").order_by("slug"),
-        *TaggedArticle.objects.select_related("content_object", "tag").order_by(
-            "content_object__slug", "tag__name"
-        ),
-        *RelatedPick.objects.select_related("article", "related").order_by(
-            "article__slug", "position", "related__slug"
-        ),
-        *RelatedExclusion.objects.select_related("article", "excluded").order_by(
-            "article__slug", "excluded__slug"
-        ),
-        *Reference.objects.select_related("article").order_by("article__slug", "position", "url"),
+        # Working copies are drafts in progress, never content: neither they nor their rows.
+        *TaggedArticle.objects.filter(content_object__working_copy_of__isnull=True)
+        .select_related("content_object", "tag")
+        .order_by("content_object__slug", "tag__name"),
+        *RelatedPick.objects.filter(article__working_copy_of__isnull=True)
+        .select_related("article", "related")
+        .order_by("article__slug", "position", "related__slug"),
+        *RelatedExclusion.objects.filter(article__working_copy_of__isnull=True)
+        .select_related("article", "excluded")
+        .order_by("article__slug", "excluded__slug"),
+        *Reference.objects.filter(article__working_copy_of__isnull=True)
+        .select_related("article")
+        .order_by("article__slug", "position", "url"),
         # Old addresses only: the current one is remembered again when the article is saved.
         *ArticleSlug.objects.exclude(slug=F("article__slug"))
         .select_related("article")
