@@ -112,6 +112,8 @@ class PublishingAdmin:
                 rules.publish(obj, form.cleaned_data["when"])
             elif button == "_unpublish":
                 rules.unpublish(obj)
+            elif button == "_schedule_unpublish":
+                rules.schedule_unpublish(obj, form.cleaned_data["when"])
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
@@ -257,6 +259,8 @@ def _outcome(button: str, article: Article) -> str:
         )
     if button == "_unpublish":
         return format_html("Moved “{}” back to draft; readers no longer see it.", article)
+    if button == "_schedule_unpublish":
+        return format_html("“{}” will be unpublished on {}.", article, _when(article.expires_at))
     if article.state == Article.State.SCHEDULED:
         return format_html("Saved “{}”; it goes live on {}.", article, _when(article.published_at))
     return format_html(

@@ -11,9 +11,8 @@ live preview.
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_POST
 
 from ..models import Article
 from ..views import render_article
@@ -24,15 +23,16 @@ class _Rollback(Exception):
     pass
 
 
-@require_POST
 def unsaved_preview(model_admin, request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if (wait := seconds_to_wait(request)) is not None:
-        response = _errors(request, [TOO_MANY], status=429)
+        response = _errors(model_admin, request, [TOO_MANY], status=429)
         response["Retry-After"] = str(wait)
         return response
     instance = _instance(request.POST.get("_preview_of", ""))
     if instance is False:
-        return _errors(request, ["That answer no longer exists."], status=404)
+        return _errors(model_admin, request, ["That answer no longer exists."], status=404)
     form_class = model_admin.get_form(request, instance, change=instance is not None)
     form = form_class(request.POST, instance=instance)
     if not form.is_valid():
@@ -41,7 +41,7 @@ def unsaved_preview(model_admin, request: HttpRequest) -> HttpResponse:
             for name, errors in form.errors.items()
             for error in errors
         ]
-        return _errors(request, messages, status=400)
+        return _errors(model_admin, request, messages, status=400)
     try:
         with transaction.atomic():
             article = form.save()
@@ -65,10 +65,13 @@ def _instance(raw: str) -> Article | None | bool:
     return False if article is None else article
 
 
-def _errors(request: HttpRequest, errors: list[str], status: int) -> HttpResponse:
+def _errors(model_admin, request: HttpRequest, errors: list[str], status: int) -> HttpResponse:
+    """A plain admin page listing what to correct."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "errors": errors,
+        "title": "This preview cannot be shown",
+    }
     return TemplateResponse(
-        request,
-        "admin/articles/article/preview_errors.html",
-        {"errors": errors, "title": "This preview cannot be shown"},
-        status=status,
+        request, "admin/articles/article/preview_errors.html", context, status=status
     )

@@ -24,7 +24,7 @@ from . import rules
 # What a copy carries and publishing applies. Not copied: the live row's status and expiry
 # (set by the publish buttons) and the copy's own bookkeeping.
 NOT_COPIED = {"id", "status", "expires_at", "working_copy_of", "changes_go_live_at"}
-FIELDS = [f.name for f in Article._meta.concrete_fields if f.name not in NOT_COPIED]
+FIELDS = {f.attname: f for f in Article._meta.concrete_fields if f.name not in NOT_COPIED}
 # Derived from others, so never named as a change of their own.
 DERIVED = {"body_html", "audio_duration"}
 
@@ -71,10 +71,18 @@ def _write_rows(rows: Rows, target: Article) -> None:
         Reference.objects.create(article=target, title=title, url=url, position=position)
 
 
+def _same(a, b) -> bool:
+    """Equal as an editor sees them: the admin's date fields drop the microseconds."""
+    if isinstance(a, datetime) and isinstance(b, datetime):
+        return a.replace(microsecond=0) == b.replace(microsecond=0)
+    return a == b
+
+
 def _copy_fields(source: Article, target: Article) -> None:
     for name in FIELDS:
-        if name != "slug" or source.slug:  # an emptied slug is made again from the title
-            setattr(target, name, getattr(source, name))
+        value = getattr(source, name)
+        if not _same(value, getattr(target, name, None)) and (name != "slug" or value):
+            setattr(target, name, value)  # an emptied slug is made again from the title
 
 
 def start_working_copy(article: Article) -> Article:
@@ -97,9 +105,9 @@ def changed_fields(copy: Article) -> list[str]:
     """Labels of what the copy changes, in form order: ["title", "body", "tags"]."""
     live = Article.objects.get(pk=copy.working_copy_of_id)
     labels = [
-        str(Article._meta.get_field(name).verbose_name)
-        for name in FIELDS
-        if name not in DERIVED and getattr(copy, name) != getattr(live, name)
+        str(field.verbose_name)
+        for name, field in FIELDS.items()
+        if field.name not in DERIVED and not _same(getattr(copy, name), getattr(live, name))
     ]
     before, after = _read_rows(live), _read_rows(copy)
     return labels + [

@@ -1,0 +1,387 @@
+"""Changing a live answer: a working copy readers never see until "Publish changes"; the
+buttons by state and permission; scheduled changes and expiry; the unsaved-form preview."""
+
+import io
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.urls import reverse
+from reversion.models import Version
+
+from articles import indexing
+from articles.models import Article, ArticleSlug, Reference, RelatedArticle
+from articles.sitemaps import SITEMAPS
+
+from .conftest import change_article_data, form_values, make_article, rebuild_indexes
+
+pytestmark = pytest.mark.django_db
+
+NOON = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+OLD, NEW = "Is coffee good for the liver?", "Does coffee protect the liver?"
+
+
+def change_url(article: Article) -> str:
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def edit(client, article: Article, button: str = "_save", **fields):
+    """Post the article's form as an editor would after changing ``fields``."""
+    data = change_article_data(client, article, **fields) | {button: "pressed"}
+    return client.post(change_url(article), data)
+
+
+def buttons(html: str) -> set[str]:
+    """The names of the article form's submit buttons."""
+    return set(re.findall(r'type="submit"[^>]*name="(_[a-z_]+)"', html))
+
+
+@pytest.fixture
+def live(db) -> Article:
+    article = make_article(OLD, tags=("coffee",), body="Yes, in moderation.")
+    Reference.objects.create(article=article, title="A study", url="https://example.org/a")
+    return article
+
+
+def test_saving_a_live_answer_keeps_readers_on_the_live_version(staff_client, reader, live):
+    response = edit(staff_client, live, title=NEW, body="Probably, yes.", tags="coffee, diet")
+    assert response.status_code == 302
+    assert response["Location"] == change_url(live)
+    assert Article.objects.count() == 1  # the copy is no article of its own
+    live.refresh_from_db()
+    assert (live.title, live.body, live.state) == (OLD, "Yes, in moderation.", "live")
+    assert set(live.tags.names()) == {"coffee"}
+    page = reader.get(live.get_absolute_url())
+    assert f"<h1>{OLD}</h1>" in page.text and NEW not in page.text
+
+    messages = staff_client.get(change_url(live)).text
+    assert "Saved a draft of your changes; readers still see the published version." in messages
+    form = form_values(staff_client.get(change_url(live)), "article_form")
+    assert (form["title"], form["tags"]) == (NEW, "coffee, diet")
+
+    preview = staff_client.get(live.get_absolute_url())
+    assert f"<h1>{NEW}</h1>" in preview.text
+    assert "Preview of your changes — not published." in preview.text
+    assert "Changed: title, body, tags." in preview.text  # not the date, shown to the second
+    assert "private" in preview["Cache-Control"]
+    assert f"<h1>{OLD}</h1>" in staff_client.get(live.get_absolute_url() + "?live=1").text
+
+
+def test_publish_changes_makes_them_live_as_one_revision(staff_client, reader, live):
+    versions = Version.objects.get_for_object(live).count()
+    assert edit(staff_client, live, title=NEW).status_code == 302
+    assert edit(staff_client, live, body="Second draft.").status_code == 302
+    assert Version.objects.get_for_object(live).count() == versions  # drafts are no history
+    response = edit(staff_client, live, "_publish", slug="coffee-and-the-liver")
+    assert response.status_code == 302
+    assert not Article.all_rows.filter(working_copy_of=live).exists()
+    live.refresh_from_db()
+    assert (live.title, live.body, live.slug) == (NEW, "Second draft.", "coffee-and-the-liver")
+    assert live.references.get().url == "https://example.org/a"  # inline rows carried over
+    assert f"<h1>{NEW}</h1>" in reader.get("/articles/coffee-and-the-liver/").text
+    old = reader.get("/articles/is-coffee-good-for-the-liver/")
+    assert (old.status_code, old["Location"]) == (301, "/articles/coffee-and-the-liver/")
+    revisions = Version.objects.get_for_object(live)
+    assert revisions.count() == versions + 1
+    assert revisions.first().revision.comment == "Published changes."
+    message = staff_client.get(change_url(live)).text
+    assert 'View it live: <a href="/articles/coffee-and-the-liver/">' in message
+
+
+def test_discarding_changes_asks_first_and_leaves_the_live_answer(staff_client, reader, live):
+    edit(staff_client, live, title=NEW)
+    discard = reverse("admin:articles_article_discard", args=[live.pk])
+    assert 'name="_publish"' in staff_client.get(change_url(live)).text
+    confirm = staff_client.get(discard)
+    assert "will be lost; this cannot be undone" in confirm.text and "(title)" in confirm.text
+    assert Article.all_rows.filter(working_copy_of=live).exists()  # a GET discards nothing
+    assert staff_client.post(discard).status_code == 302
+    assert not Article.all_rows.filter(working_copy_of=live).exists()
+    live.refresh_from_db()
+    assert live.title == OLD
+    assert NEW not in staff_client.get(live.get_absolute_url()).text
+
+
+def test_search_and_other_voices_follow_the_live_version_only(
+    staff_client, reader, live, django_capture_on_commit_callbacks
+):
+    neighbour = make_article("Does coffee help fatty liver?", tags=("coffee",))
+    rebuild_indexes()
+    indexing.forget_pending()  # what making the articles noted: committed by the rebuild
+    sidebar = list(RelatedArticle.objects.order_by("article", "rank").values_list())
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(staff_client, live, title="Zebra stripes and the liver?", tags="zebra")
+    search = reverse("articles:search")
+    assert not reader.get(search, {"q": "zebra"}).context["hits"]
+    assert [h["article"] for h in reader.get(search, {"q": "moderation"}).context["hits"]] == [live]
+    assert list(RelatedArticle.objects.order_by("article", "rank").values_list()) == sidebar
+    assert OLD in reader.get(neighbour.get_absolute_url()).text  # its Other Voices
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(staff_client, live, "_publish")
+    hits = reader.get(search, {"q": "zebra"}).context["hits"]
+    assert [h["article"] for h in hits] == [live]
+
+
+def test_scheduled_changes_go_live_when_publish_scheduled_runs(staff_client, reader, live):
+    with time_machine.travel(NOON, tick=False) as clock:
+        live.published_at = NOON - timedelta(days=3)
+        live.save()
+        response = edit(staff_client, live, "_schedule", title=NEW, when="2025-06-01T15:00")
+        assert response.status_code == 302
+        copy = Article.all_rows.get(working_copy_of=live)
+        assert copy.changes_go_live_at == NOON + timedelta(hours=3)
+
+        clock.move_to(NOON + timedelta(hours=3) - timedelta(seconds=1))
+        call_command("publish_scheduled", stdout=io.StringIO())
+        assert f"<h1>{OLD}</h1>" in reader.get(live.get_absolute_url()).text
+
+        clock.move_to(NOON + timedelta(hours=3))
+        assert f"<h1>{OLD}</h1>" in reader.get(live.get_absolute_url()).text  # needs the job
+        out = io.StringIO()
+        call_command("publish_scheduled", stdout=out)
+        assert f"Published changes to {live.slug}" in out.getvalue()
+        assert f"<h1>{NEW}</h1>" in reader.get(live.get_absolute_url()).text
+        assert Version.objects.get_for_object(live).first().revision.comment == (
+            "Published changes."
+        )
+        again = io.StringIO()
+        call_command("publish_scheduled", stdout=again)
+        assert "0 working copies published, 0 answers unpublished." in again.getvalue()
+
+
+def test_scheduled_unpublish_hides_the_answer_at_once_and_the_job_records_it(
+    staff_client, reader, live
+):
+    with time_machine.travel(NOON, tick=False) as clock:
+        live.published_at = NOON - timedelta(days=3)
+        live.save()
+        response = edit(staff_client, live, "_schedule_unpublish", when="2025-06-02T09:30")
+        assert response.status_code == 302
+        assert not Article.all_rows.filter(working_copy_of=live).exists()  # nothing changed
+        live.refresh_from_db()
+        assert live.expires_at == datetime(2025, 6, 2, 9, 30, tzinfo=UTC)
+        clock.move_to(live.expires_at - timedelta(microseconds=1))
+        assert reader.get(live.get_absolute_url()).status_code == 200
+        clock.move_to(live.expires_at)  # no job has run: hidden all the same
+        assert reader.get(live.get_absolute_url()).status_code == 404
+        assert OLD not in reader.get(reverse("articles:home")).text
+        out = io.StringIO()
+        call_command("publish_scheduled", stdout=out)
+        assert f"Unpublished {live.slug}" in out.getvalue()
+        live.refresh_from_db()
+        assert (live.status, live.expires_at) == ("draft", None)
+        comment = Version.objects.get_for_object(live).first().revision.comment
+        assert comment == "Unpublished at its scheduled time."
+
+
+@pytest.mark.parametrize("when", ["", "2020-01-01T10:00", "not a date"])
+def test_scheduling_needs_a_moment_to_come(staff_client, live, when):
+    response = edit(staff_client, live, "_schedule", title=NEW, when=when)
+    assert response.status_code == 200
+    assert ("Choose the date and time first." in response.text) or (
+        "Choose a moment still to come." in response.text
+        or "Enter a valid date/time." in response.text
+    )
+    assert not Article.all_rows.filter(working_copy_of=live).exists()  # rolled back
+
+
+def test_a_copy_may_keep_its_address_but_not_take_another_answers(staff_client, live):
+    other = make_article("Is tea good for the liver?")
+    response = edit(staff_client, live, slug=other.slug)
+    assert response.status_code == 200
+    assert "Another answer already has this web address (slug)." in response.text
+    assert edit(staff_client, live, title=NEW).status_code == 302  # same slug as live: fine
+    assert edit(staff_client, live, slug=other.slug).status_code == 200  # on the copy too
+
+
+@pytest.fixture
+def writer_client(client, django_user_model):
+    """An editor who may write but not publish (what issue 12's doctors will be)."""
+    user = django_user_model.objects.create_user("writer", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    user.user_permissions.clear()
+    group = Group.objects.create(name="Writers")
+    group.permissions.set(
+        Group.objects.get(name="Editors").permissions.exclude(codename="publish_article")
+    )
+    user.groups.set([group])
+    client.force_login(user)
+    return client
+
+
+def test_without_publish_permission_no_publishing_button_works(writer_client, reader, live):
+    draft = make_article("A draft?", status="draft", published_at=None)
+    assert buttons(writer_client.get(change_url(draft)).text) == {"_save", "_unsaved_preview"}
+    assert buttons(writer_client.get(change_url(live)).text) == {"_save", "_unsaved_preview"}
+    for button in ["_publish", "_schedule", "_unpublish", "_schedule_unpublish"]:
+        data = change_article_data(writer_client, draft, title=NEW) | {
+            button: "x",
+            "when": "2099-01-01T10:00",
+        }
+        assert writer_client.post(change_url(draft), data).status_code == 403
+        assert writer_client.post(change_url(live), data | {"title": NEW}).status_code == 403
+    draft.refresh_from_db()
+    assert (draft.title, draft.status) == ("A draft?", "draft")
+    assert not Article.all_rows.filter(working_copy_of=live).exists()
+    add = reverse("admin:articles_article_add")
+    assert writer_client.post(add, {"title": "X?", "_publish": "x"}).status_code == 403
+    # Saving a draft of changes is still theirs to do; discarding or publishing is not.
+    assert edit(writer_client, live, title=NEW).status_code == 302
+    discard = reverse("admin:articles_article_discard", args=[live.pk])
+    assert writer_client.post(discard).status_code == 403
+    changelist = reverse("admin:articles_article_changelist")
+    writer_client.post(changelist, {"action": "unpublish", "_selected_action": [live.pk]})
+    assert Article.objects.get(pk=live.pk).state == "live"
+    assert f"<h1>{OLD}</h1>" in reader.get(live.get_absolute_url()).text
+
+
+def test_view_only_staff_change_nothing(client, django_user_model, live):
+    viewer = django_user_model.objects.create_user("viewer", is_staff=True)
+    viewer.user_permissions.add(*Permission.objects.filter(codename="view_article"))
+    client.force_login(viewer)
+    data = change_article_data(client, live, title=NEW)
+    assert client.post(change_url(live), data | {"_save": "x"}).status_code == 403
+    assert client.post(change_url(live), data | {"_publish": "x"}).status_code == 403
+    preview = reverse("admin:articles_article_preview_unsaved")
+    assert client.post(preview, data).status_code == 403
+    assert not Article.all_rows.filter(working_copy_of=live).exists()
+
+
+def test_the_buttons_follow_the_state(staff_client, live):
+    with time_machine.travel(NOON, tick=False):
+        new = buttons(staff_client.get(reverse("admin:articles_article_add")).text)
+        draft = make_article("Draft?", status="draft", published_at=None)
+        later = make_article("Later?", published_at=NOON + timedelta(days=1))
+        live.published_at = NOON - timedelta(days=1)
+        live.save()
+        assert new == buttons(staff_client.get(change_url(draft)).text)
+        assert new == {"_save", "_unsaved_preview", "_publish", "_schedule"}
+        assert buttons(staff_client.get(change_url(later)).text) == {
+            "_save",
+            "_unsaved_preview",
+            "_publish",
+            "_unpublish",
+        }
+        page = staff_client.get(change_url(live)).text
+        assert buttons(page) == {
+            "_save",
+            "_unsaved_preview",
+            "_publish",
+            "_unpublish",
+            "_schedule",
+            "_schedule_unpublish",
+        }
+        assert "Publish changes" in page and "Discard changes" not in page
+        assert 'name="status"' not in page  # the buttons replace the dropdown
+        edit(staff_client, live, title=NEW)
+        page = staff_client.get(change_url(live)).text
+        assert "Discard changes" in page
+        assert "Readers see the live version." in page and "(title)" in page
+
+
+def test_publishing_a_draft_and_scheduling_one_say_where_it_is(staff_client):
+    with time_machine.travel(NOON, tick=False):
+        draft = make_article("Draft?", status="draft", published_at=None)
+        response = edit(staff_client, draft, "_publish")
+        draft.refresh_from_db()
+        assert (draft.state, draft.published_at) == ("live", NOON)
+        page = staff_client.get(response["Location"]).text
+        assert f'View it live: <a href="{draft.get_absolute_url()}">' in page
+        other = make_article("Other?", status="draft", published_at=None)
+        edit(staff_client, other, "_schedule", when="2025-06-03T08:00")
+        other.refresh_from_db()
+        assert other.state == "scheduled"
+        assert other.published_at == datetime(2025, 6, 3, 8, 0, tzinfo=UTC)
+        edit(staff_client, other, "_unpublish")  # "Back to draft"
+        other.refresh_from_db()
+        assert other.state == "draft"
+
+
+def test_the_unsaved_form_previews_without_saving(staff_client, live):
+    preview = reverse("admin:articles_article_preview_unsaved")
+    data = change_article_data(staff_client, live, title=NEW, slug="brand-new")
+    response = staff_client.post(preview, data | {"_preview_of": str(live.pk)})
+    assert response.status_code == 200
+    assert f"<h1>{NEW}</h1>" in response.text
+    assert "Preview of unsaved changes." in response.text
+    assert response["X-Robots-Tag"] == "noindex" and "private" in response["Cache-Control"]
+    live.refresh_from_db()
+    assert live.title == OLD
+    assert not Article.all_rows.filter(working_copy_of=live).exists()
+    assert not ArticleSlug.objects.filter(slug="brand-new").exists()
+
+    blank = form_values(staff_client.get(reverse("admin:articles_article_add")), "article_form")
+    response = staff_client.post(preview, blank | {"title": "Brand new?", "body": "Text."})
+    assert response.status_code == 400  # no doctor
+    assert "Doctor: This field is required." in response.text
+    assert Article.all_rows.count() == 1
+    assert staff_client.get(preview).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("x" * 20_001, "the limit is 20,000"),
+        (">" * 60 + " deep", "levels deep"),
+    ],
+)
+def test_a_hostile_unsaved_preview_is_a_clear_error(staff_client, live, body, message):
+    preview = reverse("admin:articles_article_preview_unsaved")
+    data = change_article_data(staff_client, live, body=body)
+    response = staff_client.post(preview, data | {"_preview_of": str(live.pk)})
+    assert response.status_code == 400
+    assert message in response.text
+    assert staff_client.post(preview, {"_preview_of": "9999999"}).status_code == 404
+    assert staff_client.post(preview, {"_preview_of": "1; DROP"}).status_code == 404
+
+
+def test_copies_are_invisible_to_readers_and_lists(staff_client, reader, live, tmp_path):
+    edit(staff_client, live, title="Zebra copy?", slug="zebra-copy")
+    assert Article.all_rows.count() == 2 and Article.objects.count() == 1
+    changelist = staff_client.get(reverse("admin:articles_article_changelist")).text
+    assert "Zebra copy?" not in changelist and OLD in changelist
+    pages = [
+        reverse("articles:home"),
+        reverse("articles:article_list"),
+        reverse("articles:feed"),
+        reverse("articles:atom"),
+        reverse("articles:sitemap"),
+        *(reverse("articles:sitemap_section", args=[name]) for name in SITEMAPS),
+        reverse("articles:search") + "?q=zebra",
+        live.doctor.get_absolute_url(),
+        "/tags/coffee/",
+    ]
+    for url in pages:
+        response = reader.get(url)
+        assert response.status_code == 200, url
+        assert "Zebra" not in response.text and "zebra-copy" not in response.text, url
+    assert reader.get("/articles/zebra-copy/").status_code == 404
+    assert staff_client.get("/articles/zebra-copy/").status_code == 404  # proposed, not real
+    call_command("export_fixtures", str(tmp_path), stdout=io.StringIO())
+    exported = (tmp_path / "content.json").read_text()
+    assert "Zebra" not in exported and exported.count('"https://example.org/a"') == 1
+
+
+def test_a_live_answer_with_a_copy_costs_readers_no_extra_query(
+    staff_client, reader, live, django_assert_max_num_queries
+):
+    edit(staff_client, live, title=NEW)
+    with django_assert_max_num_queries(4):  # the article page's budget in test_views
+        response = reader.get(live.get_absolute_url())
+    assert f"<h1>{OLD}</h1>" in response.text
+
+
+def test_unpublishing_keeps_pending_changes_on_the_draft(staff_client, reader, live):
+    edit(staff_client, live, title=NEW)
+    changelist = reverse("admin:articles_article_changelist")
+    response = staff_client.post(
+        changelist, {"action": "unpublish", "_selected_action": [live.pk]}, follow=True
+    )
+    assert "Unpublished 1 article; readers no longer see it." in response.text
+    live.refresh_from_db()
+    assert (live.state, live.title) == ("draft", NEW)
+    assert not Article.all_rows.filter(working_copy_of=live).exists()
+    assert reader.get(live.get_absolute_url()).status_code == 404
