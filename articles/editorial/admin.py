@@ -309,7 +309,8 @@ class ArticleAdmin(PublishingAdmin, HistoryAdmin):
         super().save_model(request, obj, form, change)
         if change and "title" not in form.changed_data:
             return
-        for match in similar_questions(obj.title, exclude_pk=obj.pk):
+        # A working copy is like its own live answer by design: that one is no duplicate.
+        for match in similar_questions(obj.title, exclude_pk=obj.working_copy_of_id or obj.pk):
             other = match.article
             self.message_user(
                 request,
