@@ -150,8 +150,8 @@ def test_editor_writes_previews_and_publishes_an_answer(new_context, live_server
         files=[{"name": "answer.wav", "mimeType": "audio/wav", "buffer": wav_bytes(62)}],
     )
     shot(page, "02-change-form")
-    page.click("input[name=_continue]")
-    page.wait_for_selector("text=was added successfully")
+    page.click("input[value='Save draft']")
+    page.wait_for_selector("text=Saved the draft")
     article = Article.objects.get(title=TITLE)
     assert article.state == Article.State.DRAFT
     assert sorted(article.tags.names()) == ["coffee", "fatty liver"]
@@ -175,7 +175,7 @@ def test_editor_writes_previews_and_publishes_an_answer(new_context, live_server
     page.check(f"input[name=_selected_action][value='{article.pk}']")
     page.select_option("select[name=action]", "publish")
     page.click("button[name=index]")
-    page.wait_for_selector("text=Published 1 article(s).")
+    page.wait_for_selector("text=Published 1 article.")
     page.goto(f"{live_server.url}/admin/articles/article/")
     assert "Live since" in page.inner_text(f"tr:has-text('{TITLE}') .field-state_label")
     shot(page, "04-changelist")
@@ -269,11 +269,11 @@ def test_the_admins_own_widgets_work_under_the_csp(new_context, live_server, new
 
     # Two saves, then the history compares them.
     page.fill("#id_body", "Less than beer; still not nothing.")
-    page.click("input[name=_continue]")
-    page.wait_for_selector("text=was added successfully")
+    page.click("input[value='Save draft']")
+    page.wait_for_selector("text=Saved the draft")
     page.fill("#id_body", "Much less than beer, and still not nothing.")
-    page.click("input[name=_continue]")
-    page.wait_for_selector("text=was changed successfully")
+    page.click("input[value='Save draft']")
+    page.wait_for_selector("text=Saved the draft")
     article = Article.objects.get(slug="does-alcohol-free-beer-harm-the-liver")
     assert article.doctor.name == "Li Na"
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/history/")

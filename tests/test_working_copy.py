@@ -385,3 +385,12 @@ def test_unpublishing_keeps_pending_changes_on_the_draft(staff_client, reader, l
     assert (live.state, live.title) == ("draft", NEW)
     assert not Article.all_rows.filter(working_copy_of=live).exists()
     assert reader.get(live.get_absolute_url()).status_code == 404
+
+
+def test_line_breaks_as_browsers_post_them_are_no_change(staff_client, live):
+    live.body = "First.\n\nSecond."
+    live.save()
+    edit(staff_client, live, title=NEW, body="First.\r\n\r\nSecond.")
+    copy = Article.all_rows.get(working_copy_of=live)
+    assert "Changed: title." in staff_client.get(live.get_absolute_url()).text
+    assert copy.body == "First.\r\n\r\nSecond."

@@ -72,9 +72,12 @@ def _write_rows(rows: Rows, target: Article) -> None:
 
 
 def _same(a, b) -> bool:
-    """Equal as an editor sees them: the admin's date fields drop the microseconds."""
+    """Equal as an editor sees them: the admin's date fields drop the microseconds, and
+    browsers post a textarea's line breaks as CRLF."""
     if isinstance(a, datetime) and isinstance(b, datetime):
         return a.replace(microsecond=0) == b.replace(microsecond=0)
+    if isinstance(a, str) and isinstance(b, str):
+        return a.replace("\r\n", "\n") == b.replace("\r\n", "\n")
     return a == b
 
 
