@@ -9,7 +9,9 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from articles import indexing
@@ -17,6 +19,7 @@ from articles.models import Article, ArticleSlug, Reference, RelatedArticle
 from articles.sitemaps import SITEMAPS
 
 from .conftest import change_article_data, form_values, make_article, rebuild_indexes
+from .test_page_cache import page_cache  # noqa: F401 (a fixture, used by name)
 
 pytestmark = pytest.mark.django_db
 
@@ -394,3 +397,23 @@ def test_line_breaks_as_browsers_post_them_are_no_change(staff_client, live):
     copy = Article.all_rows.get(working_copy_of=live)
     assert "Changed: title." in staff_client.get(live.get_absolute_url()).text
     assert copy.body == "First.\r\n\r\nSecond."
+
+
+def test_no_cached_page_outlives_the_next_expiry(page_cache, reader, settings):  # noqa: F811
+    settings.LIVERQA_CDN_SECONDS = 3600
+    article = make_article("Expires soon?", expires_at=timezone.now() + timedelta(seconds=30))
+    response = reader.get(article.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert int(re.search(r"max-age=(\d+)", response["Cache-Control"])[1]) <= 31
+    article.expires_at = None
+    article.save()
+    again = Client().get(reverse("articles:article_list"))
+    assert int(re.search(r"max-age=(\d+)", again["Cache-Control"])[1]) > 31
+
+
+def test_versions_record_the_live_answer_only(staff_client, live):
+    edit(staff_client, live, title=NEW)
+    edit(staff_client, live, "_publish")
+    copies = Article.all_rows.filter(working_copy_of__isnull=False).values_list("pk", flat=True)
+    assert not Version.objects.get_for_model(Article).exclude(object_id=str(live.pk)).exists()
+    assert not copies
