@@ -417,3 +417,18 @@ def test_versions_record_the_live_answer_only(staff_client, live):
     copies = Article.all_rows.filter(working_copy_of__isnull=False).values_list("pk", flat=True)
     assert not Version.objects.get_for_model(Article).exclude(object_id=str(live.pk)).exists()
     assert not copies
+
+
+def test_the_form_of_a_copy_links_the_live_answers_history_and_address(staff_client, live):
+    assert edit(staff_client, live, "_publish").status_code == 302  # a first version
+    version = Version.objects.get_for_object(live).get()
+    edit(staff_client, live, title=NEW, slug="a-proposed-address")
+    page = staff_client.get(change_url(live)).text
+    history = reverse("admin:articles_article_history", args=[live.pk])
+    assert f'href="{history}"' in page
+    assert "Live since" in page  # "readers see": the live answer, not the copy's "Draft"
+    view = re.search(r'href="([^"]+)" class="viewsitelink">Preview<', page)[1]
+    assert staff_client.get(view)["Location"].endswith("/articles/is-coffee-good-for-the-liver/")
+    restore = reverse("admin:articles_article_revision", args=[live.pk, version.pk])
+    restore_form = staff_client.get(restore).text
+    assert buttons(restore_form) == {"_save"} and "Restore this version" in restore_form

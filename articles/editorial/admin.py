@@ -285,6 +285,7 @@ class ArticleAdmin(PublishingAdmin, HistoryAdmin):
 
     @admin.display(description="readers see")
     def readers_see(self, article: Article) -> str:
+        article = article.working_copy_of or article  # a working copy's readers see the live one
         if article.pk is None:
             return "Nothing yet: a new answer is a draft until you publish it."
         return self.state_label(article)
@@ -297,6 +298,7 @@ class ArticleAdmin(PublishingAdmin, HistoryAdmin):
 
     @admin.display(description="earlier addresses, redirected here")
     def earlier_addresses(self, article: Article) -> str:
+        article = article.working_copy_of or article
         if article.pk is None or not (slugs := article.slugs.exclude(slug=article.slug)):
             return "None: this answer has only ever had its current address."
         return format_html_join(

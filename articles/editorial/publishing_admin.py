@@ -21,10 +21,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from ..models import Article
+from ..models import Article, RelatedArticle
 from . import rules, working_copies
 from .forms import PUBLISHING_BUTTONS, pressed
 from .unsaved_preview import unsaved_preview
+
+# reversion's views that open the form filled with an old version.
+RESTORING = {"articles_article_revision", "articles_article_recover"}
 
 
 class _KeepNothing(Exception):
@@ -98,7 +101,7 @@ class PublishingAdmin:
         """A working copy is ranked nowhere: the computed Other Voices table is the live one's."""
         inlines = super().get_inline_instances(request, obj)
         if obj is not None and obj.is_working_copy:
-            return [i for i in inlines if i.has_add_permission(request, obj) or i.can_delete]
+            return [i for i in inlines if i.model is not RelatedArticle]
         return inlines
 
     # Saving, then what the button asked for.
@@ -185,6 +188,8 @@ class PublishingAdmin:
         live = obj.working_copy_of if obj is not None and obj.is_working_copy else obj
         copy = obj if obj is not None and obj.is_working_copy else None
         state = "new" if live is None else live.state
+        if request.resolver_match.url_name in RESTORING:
+            state = "restore"  # one button: saving restores the version, whatever the state
         context |= {
             "article_state": state,
             "working_copy": copy,

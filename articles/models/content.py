@@ -400,7 +400,9 @@ class Article(models.Model):
                 self._remember_slugs()
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:article_detail", args=[self.slug])
+        # A working copy is previewed at its live answer's address, whatever slug it proposes.
+        owner = self.working_copy_of if self.working_copy_of_id else self
+        return reverse("articles:article_detail", args=[owner.slug])
 
     def clean(self) -> None:
         """The admin form and the importer both validate here: a body too long or too deeply
