@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -432,3 +433,16 @@ def test_the_form_of_a_copy_links_the_live_answers_history_and_address(staff_cli
     restore = reverse("admin:articles_article_revision", args=[live.pk, version.pk])
     restore_form = staff_client.get(restore).text
     assert buttons(restore_form) == {"_save"} and "Restore this version" in restore_form
+
+
+def test_unsaved_previews_share_the_live_previews_rate(staff_client, live, settings):
+    settings.LIVERQA_PREVIEW_RATE = "2/m"
+    caches["default"].clear()
+    preview = reverse("admin:articles_article_preview_unsaved")
+    data = change_article_data(staff_client, live, title=NEW) | {"_preview_of": str(live.pk)}
+    body = reverse("admin:articles_article_body_preview")
+    assert staff_client.post(body, {"body": "Hello."}).status_code == 200
+    assert staff_client.post(preview, data).status_code == 200
+    refused = staff_client.post(preview, data)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert "Too many previews in a short time" in refused.text
