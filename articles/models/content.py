@@ -401,8 +401,11 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         # A working copy is previewed at its live answer's address, whatever slug it proposes.
-        owner = self.working_copy_of if self.working_copy_of_id else self
-        return reverse("articles:article_detail", args=[owner.slug])
+        # Read without loading a deferred field: rows fetched with only() (the sitemap's) come
+        # from Article.objects, which holds no copies.
+        if self.__dict__.get("working_copy_of_id"):
+            return self.working_copy_of.get_absolute_url()
+        return reverse("articles:article_detail", args=[self.slug])
 
     def clean(self) -> None:
         """The admin form and the importer both validate here: a body too long or too deeply
