@@ -71,7 +71,7 @@ class AnswersFeed(Feed):
 
 class DepartmentFeed(AnswersFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Department:
-        return get_object_or_404(Department, slug=slug)
+        return get_object_or_404(Department.objects.live(), slug=slug)
 
     def title(self, obj: Department) -> str:
         return f"{SITE}: answers from {obj.name}"
@@ -85,7 +85,7 @@ class DepartmentFeed(AnswersFeed):
 
 class DoctorFeed(AnswersFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Doctor:
-        return get_object_or_404(Doctor, slug=slug)
+        return get_object_or_404(Doctor.objects.live(), slug=slug)
 
     def title(self, obj: Doctor) -> str:
         return f"{SITE}: answers by {obj.name}"
@@ -100,7 +100,7 @@ class DoctorFeed(AnswersFeed):
 class TagFeed(AnswersFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Tag:
         """Only a topic readers can see: one used by drafts alone is no more public here than
-        on its page."""
+        on its page (departments and doctors alike)."""
         return get_object_or_404(live_tags(), slug=slug)
 
     def link(self, obj: Tag) -> str:

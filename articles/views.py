@@ -1,5 +1,5 @@
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -46,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "articles/home.html",
         {
             "latest": Article.objects.published().for_listing()[:6],
-            "departments": Department.objects.with_article_counts(),
+            "departments": Department.objects.live().with_article_counts(),
             "tags": popular_tags(),
             "schema": structured_data.home_page(request),
         },
@@ -128,7 +128,11 @@ def _redirect_old_slug(articles, slug: str) -> HttpResponse:
 @require_safe
 def department_list(request: HttpRequest) -> HttpResponse:
     depends_on(request, "lists")
-    departments = Department.objects.with_article_counts().prefetch_related("doctors")
+    departments = (
+        Department.objects.live()
+        .with_article_counts()
+        .prefetch_related(Prefetch("doctors", queryset=Doctor.objects.live()))
+    )
     return render(
         request,
         "articles/department_list.html",
@@ -139,11 +143,11 @@ def department_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
     depends_on(request, "lists")
-    department = get_object_or_404(Department, slug=slug)
+    department = get_object_or_404(Department.objects.live(), slug=slug)
     page = _page(
         request, Article.objects.published().for_listing().filter(doctor__department=department)
     )
-    doctors = Doctor.objects.filter(department=department).with_article_counts()
+    doctors = Doctor.objects.live().filter(department=department).with_article_counts()
     return render(
         request,
         "articles/department_detail.html",
@@ -159,7 +163,7 @@ def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def doctor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     depends_on(request, "lists")
-    doctor = get_object_or_404(Doctor.objects.select_related("department"), slug=slug)
+    doctor = get_object_or_404(Doctor.objects.live().select_related("department"), slug=slug)
     page = _page(request, Article.objects.published().for_listing().filter(doctor=doctor))
     department = doctor.department
     return render(
