@@ -13,7 +13,7 @@ from .feedback import guard as feedback_guard
 from .models import Article, ArticleSlug, Department, Doctor
 from .models.feedback import MAX_COMMENT
 from .pagecache import depends_on, fragment
-from .related import draft_related, related_articles
+from .related import SHOWN, other_voices
 from .search import highlight, search, snippet
 from .tags import live_tags, popular_tags, topic_index
 
@@ -107,14 +107,15 @@ def _trail(request: HttpRequest, name: str, path: str | None = None) -> dict:
 
 
 def _other_voices(article: Article) -> tuple[str, set[str]]:
-    """The Other Voices sidebar's HTML and the page-cache keys of what it shows."""
-    related = (
-        draft_related(article)
-        if article.state == Article.State.DRAFT
-        else related_articles(article)
-    )
-    html = render_to_string("includes/other_voices.html", {"related": related})
-    return html, {"all", f"sidebar:{article.pk}", *(f"article:{other.pk}" for other in related)}
+    """The Other Voices sidebar's HTML and the page-cache keys of what it shows. A sidebar
+    filled with its department's latest answers changes when one is published there."""
+    voices = other_voices(article)
+    html = render_to_string("includes/other_voices.html", {"voices": voices})
+    shown = [*voices.related, *voices.more]
+    keys = {"all", f"sidebar:{article.pk}", *(f"article:{other.pk}" for other in shown)}
+    if len(voices.related) < SHOWN:
+        keys.add("lists")
+    return html, keys
 
 
 def _redirect_old_slug(articles, slug: str) -> HttpResponse:

@@ -37,7 +37,7 @@ def outline(response) -> Outline:
 
 
 def sidebar(response) -> list[str]:
-    return [article.slug for article in response.context["related"]]
+    return [article.slug for article in response.context["voices"].related]
 
 
 # -- Pages render the source content ---------------------------------------------------------
@@ -77,7 +77,7 @@ def test_main_article_page_has_byline_date_and_other_voices_in_page_order(client
     assert 'Published <time datetime="2024-12-21">December 21, 2024</time>' in html
     assert "Updated on" not in html
     assert '<aside class="sidebar" aria-labelledby="other-voices-heading">' in html
-    assert [a.title for a in response.context["related"]] == [
+    assert [a.title for a in response.context["voices"].related] == [
         "Symptoms of late-stage liver cancer deterioration",
         "What to do if vomiting occurs in liver cancer?",
         "Is primary liver cancer prone to metastasis?",
@@ -94,7 +94,7 @@ def test_every_article_has_a_full_sidebar_of_the_other_answers(client, site_cont
     # test_related.py (test_related_articles_stay_on_topic).
     for article in Article.objects.all():
         response = client.get(article.get_absolute_url())
-        related = response.context["related"]
+        related = response.context["voices"].related
         assert len(related) == 5
         assert set(related) == set(Article.objects.exclude(pk=article.pk))
 
