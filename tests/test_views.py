@@ -1,6 +1,5 @@
 """The public pages, read as a reader would: content, sidebar, 404s and query budgets."""
 
-import re
 from datetime import timedelta
 from html.parser import HTMLParser
 
