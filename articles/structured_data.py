@@ -103,9 +103,7 @@ def article_page(article: Article, request: HttpRequest) -> dict[str, Any]:
     }
     if article.reviewed_by:
         page["lastReviewed"] = article.reviewed_on.isoformat()
-        page["reviewedBy"] = physician(
-            article.reviewed_by, request, listed=article.reviewer_listed
-        )
+        page["reviewedBy"] = physician(article.reviewed_by, request, listed=article.reviewer_listed)
     if article.audio:
         audio = {
             "@type": "AudioObject",

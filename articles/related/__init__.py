@@ -14,9 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, Subquery
-
-from ..models import Article, Department, IndexedArticle, RelatedArticle
+from ..models import Article, Department, IndexedArticle
 from .rebuild import rebuild
 from .refresh import draft_list, refresh, release
 from .scoring import SHOWN
@@ -60,40 +58,25 @@ class OtherVoices:
 
 
 def other_voices(article: Article) -> OtherVoices:
-    """The sidebar readers get: the stored list's live entries and the department's latest
-    answers, in one query. A draft has no stored list: it is ranked afresh (what publishing
-    would store) and read with the same one query, so a preview shows what the live page will."""
-    department = article.doctor.department
-    latest = (
-        Article.objects.published()
-        .filter(doctor__department=department)
-        .exclude(pk=article.pk)
-        .order_by("-published_at", "-pk")
-        .values("pk")[: 2 * SHOWN]  # enough to fill once the related ones are left out
-    )
-    answers = Article.objects.published().for_listing()
+    """The sidebar readers get: the stored list's live entries (one query) and, only when
+    they are fewer than ``SHOWN``, the department's latest answers (one more). Two indexed
+    reads: one query asking for either would scan every live answer. A draft has no stored
+    list: it is ranked afresh, as publishing would store it, so a preview shows what the live
+    page will."""
     if article.state == Article.State.DRAFT:
-        ranked = draft_list(article.pk)
-        rows = list(answers.filter(Q(pk__in=ranked) | Q(pk__in=latest)))
-        order = {pk: position for position, pk in enumerate(ranked)}
+        ids = draft_list(article.pk)
+        found = Article.objects.published().for_listing().in_bulk(ids)
+        related = [found[pk] for pk in ids if pk in found][:SHOWN]
     else:
-        stored = RelatedArticle.objects.filter(article=article)
-        rows = list(
-            answers.filter(Q(pk__in=stored.values("related_id")) | Q(pk__in=latest)).annotate(
-                rank=Subquery(stored.filter(related=OuterRef("pk")).values("rank")[:1])
-            )
+        related = related_articles(article)
+    department = article.doctor.department
+    more = []
+    if len(related) < SHOWN:
+        more = list(
+            Article.objects.published()
+            .for_listing()
+            .filter(doctor__department=department)
+            .exclude(pk__in=[article.pk, *(other.pk for other in related)])
+            .order_by("-published_at", "-pk")[: SHOWN - len(related)]
         )
-        order = {row.pk: row.rank for row in rows if row.rank is not None}
-    related = sorted((row for row in rows if row.pk in order), key=lambda row: order[row.pk])
-    related = related[:SHOWN]
-    shown = {article.pk, *(other.pk for other in related)}
-    more = sorted(
-        (
-            row
-            for row in rows
-            if row.pk not in shown and row.doctor.department_id == department.pk
-        ),
-        key=lambda row: (row.published_at, row.pk),
-        reverse=True,
-    )[: SHOWN - len(related)]
     return OtherVoices(related, more, department)
