@@ -4,6 +4,7 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -228,6 +229,22 @@ def test_a_doctor_or_department_with_no_live_answer_is_unknown_to_readers(client
         assert "Hepatology" not in page.text and "Wu Lan" not in page.text, url
         assert "Oncology" in page.text, url
     assert client.get(live.doctor.get_absolute_url()).status_code == 200
+
+
+def test_a_department_whose_only_answer_is_scheduled_opens_when_it_goes_live(client):
+    department = make_department("Hepatology")
+    doctor = make_doctor("Wu Lan", department)
+    at = timezone.now() + timedelta(days=1)
+    make_article("Scheduled?", doctor, published_at=at)
+    pages = [department.get_absolute_url(), doctor.get_absolute_url()]
+    assert [client.get(url).status_code for url in pages] == [404, 404]
+    assert (
+        "Hepatology"
+        not in client.get(reverse("articles:sitemap_section", args=["departments"])).text
+    )
+    with time_machine.travel(at + timedelta(minutes=1)):
+        assert [client.get(url).status_code for url in pages] == [200, 200]
+        assert "Hepatology" in client.get(reverse("articles:home")).text
 
 
 def test_a_department_with_a_live_answer_lists_only_doctors_who_have_one(client):
