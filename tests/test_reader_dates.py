@@ -53,14 +53,25 @@ def test_a_later_update_is_shown_after_the_publication_and_in_the_structured_dat
     assert (data["datePublished"], data["dateModified"]) == ("2025-03-01", "2025-03-10")
 
 
-@pytest.mark.parametrize("days_before", [0, 30], ids=["same day", "typed before publication"])
 @time_machine.travel(NOW, tick=False)
-def test_an_update_not_after_the_publication_day_is_not_shown(client, days_before):
-    """An "Updated on" on the publication day (as the source page's main answer has) or,
-    mistyped, before it says nothing the publication date does not."""
+def test_an_update_on_the_publication_day_is_shown_alone_in_the_sources_words(client):
+    """The source page's main answer says only "Updated on December 21, 2024", its
+    publication day: one date, worded as the source has it."""
+    publication = NOW - timedelta(days=2)
+    article = make_article(published_at=publication, updated_at=publication.date())
+    html = client.get(article.get_absolute_url()).text
+    assert 'Updated on <time datetime="2025-03-08">March 8, 2025</time>' in html
+    assert "Published" not in html.split("<main", 1)[1].split("</article>", 1)[0]
+    data = schema(html)
+    assert data["datePublished"] == data["dateModified"] == "2025-03-08"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_update_typed_before_the_publication_is_not_shown(client):
+    """A mistyped date before the publication says nothing the publication date does not."""
     publication = NOW - timedelta(days=2)
     article = make_article(
-        published_at=publication, updated_at=publication.date() - timedelta(days=days_before)
+        published_at=publication, updated_at=publication.date() - timedelta(days=30)
     )
     html = client.get(article.get_absolute_url()).text
     assert published("2025-03-08", "March 8, 2025") in html
@@ -155,8 +166,9 @@ def test_publishing_changes_to_a_live_answer_dates_the_update(client):
         assert Article.objects.get(pk=scheduled.pk).updated_at is None
         html = client.get(live.get_absolute_url()).text
         assert 'Updated on <time datetime="2025-03-10">March 10, 2025</time>' in html
-        # Published and changed on one day: the publication date says it all.
+        # Published and changed on one day: one date, worded as the source words it.
         today = make_article(published_at=NOW - timedelta(hours=1))
         rules.mark_updated(today)
         today.save()
-        assert "Updated on" not in client.get(today.get_absolute_url()).text
+        html = client.get(today.get_absolute_url()).text
+        assert 'Updated on <time datetime="2025-03-10">' in html and "Published <time" not in html

@@ -414,10 +414,11 @@ class Article(models.Model):
 
     @property
     def updated_on(self) -> date | None:
-        """ "Updated on", shown only for a change on a later day than the publication: a
-        date typed on or before it says nothing the publication date does not."""
+        """ "Updated on", for a change on or after the publication day. The same day is the
+        source page's own wording ("Updated on December 21, 2024"), shown alone; a date before
+        the publication says nothing the publication date does not."""
         published = self.published_on
-        if published and self.updated_at and self.updated_at > published:
+        if published and self.updated_at and self.updated_at >= published:
             return self.updated_at
         return None
 
