@@ -359,7 +359,7 @@ def test_staff_enrol_an_authenticator_then_log_in_with_a_code_or_a_backup_code(
     page.wait_for_selector("text=successfully enabled two-factor authentication")
 
     page.goto(f"{live_server.url}{reverse('two_factor:backup_tokens')}")
-    page.click("button:text('Generate Tokens')")
+    page.click("button:text('Generate new codes')")
     backup_codes = page.locator("#content li").all_inner_texts()
     assert len(backup_codes) == 10
     shot(page, "12-backup-codes")
@@ -382,7 +382,7 @@ def test_staff_enrol_an_authenticator_then_log_in_with_a_code_or_a_backup_code(
     # A backup code instead, once.
     for attempt in ("first", "again"):
         log_in(page, live_server.url, "nurse", PASSWORD)
-        page.click("button:text('Use Backup Token')")
+        page.click("button:text('Use a backup code')")
         page.fill("#id_backup-otp_token", backup_codes[0])
         page.click("button[type=submit]:text('Next')")
         if attempt == "first":
