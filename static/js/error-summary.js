@@ -1,6 +1,6 @@
 // The error summary at the top of an admin form: focused on load, so it is read first, and its
-// links move focus to the field (opening a folded section, past the select2 widget that hides
-// an autocomplete's own select), not only scroll to it.
+// links move focus to the field (past the select2 widget that hides an autocomplete's own
+// select), not only scroll to it. A section holding an error is never folded (Django's rule).
 (() => {
   const summary = document.getElementById("error-summary");
   if (!summary) return;
@@ -22,9 +22,6 @@
     const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
     if (!target) return;
     event.preventDefault();
-    for (let node = target.parentElement; node; node = node.parentElement) {
-      if (node.tagName === "DETAILS") node.open = true;
-    }
     const field = focusable(target);
     if (!field.matches(FIELDS) && !field.hasAttribute("tabindex")) field.tabIndex = -1;
     // The whole row in view, label included, clear of the sticky save bar.
