@@ -278,3 +278,17 @@ def test_view_only_staff_cannot_run_bulk_actions(client, django_user_model):
     assert len(topics.context["cl"].result_list) == 1
     actions = topics.context["cl"].model_admin.get_actions(topics.wsgi_request)
     assert not {"merge", "remove_orphans"} & set(actions)
+
+
+def test_a_version_of_another_row_cannot_be_restored_here(editor_client, article_with_two_versions):
+    other = make_article("Is itching a liver sign?")
+    with reversion.create_revision():
+        other.save()
+    version = Version.objects.get_for_object(other).get()
+    url = reverse(
+        "admin:articles_article_revision", args=[article_with_two_versions.pk, version.pk]
+    )
+    assert editor_client.get(url).status_code == 404
+    assert editor_client.post(url, {"title": "Hijacked?"}).status_code == 404
+    article_with_two_versions.refresh_from_db()
+    assert article_with_two_versions.title == "Is jaundice serious?"
