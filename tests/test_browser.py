@@ -483,6 +483,6 @@ def test_the_history_shows_the_latest_change_at_once(
     shot(page, f"history-{width}")
     page.click("input[value='Compare selected versions']")
     page.wait_for_selector("table.history-diff")
-    assert page.inner_text("table.history-diff del") == "reversible?"
-    assert page.inner_text("table.history-diff ins") == "reversible at all?"
+    assert page.locator("table.history-diff del").count() == 0
+    assert page.inner_text("table.history-diff ins") == " at all"  # "reversible at all?"
     shot(page, f"history-compare-{width}")

@@ -34,7 +34,7 @@ from ..durations import humanize
 HIDDEN_FIELDS = {"id", "body_html"}  # derived or internal: the diff shows what editors typed
 WHEN_FORMAT = "j M Y, H:i:s"
 DATE_FORMAT = "j M Y"
-_TOKEN = re.compile(r"\S+|\s+")
+_TOKEN = re.compile(r"\w+|[^\w\s]+|\s+")  # words, punctuation, spaces
 
 
 @dataclass
