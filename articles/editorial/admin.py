@@ -27,6 +27,7 @@ from .forms import ArticleAdminForm, DoctorAdminForm
 from .history import HistoryAdmin, revision_of_one
 from .preview import body_preview
 from .reviews import DUE_SOON
+from .sections import FoldedWhenEmptyMixin
 
 TAG_SUGGESTIONS = 10
 
@@ -179,8 +180,10 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(HistoryAdmin):
+class ArticleAdmin(FoldedWhenEmptyMixin, HistoryAdmin):
     form = ArticleAdminForm
+    folded_when_empty = ("Clinical review", "Audio answer")
+    inlines_folded_when_empty = (RelatedPickInline, RelatedExclusionInline, RelatedArticleInline)
     # Status right after the title, so it stays in view on a phone.
     list_display = [
         "title",
