@@ -373,11 +373,13 @@ def test_the_other_voices_table_costs_the_same_for_any_list_length(staff_client)
     assert queries(2) == queries(9)
 
 
-def test_a_draft_says_when_it_gets_its_list(staff_client):
+def test_a_draft_or_new_answer_says_when_it_gets_its_list(staff_client):
     draft = make_article(status=Article.Status.DRAFT)
     response, rows = _other_voices(staff_client, draft)
-    assert rows == []
+    assert rows is None
     assert "Computed once the answer is published" in response.text
+    new = staff_client.get(reverse("admin:articles_article_add"))
+    assert "Computed once the answer is published" in new.text
 
 
 # The delete page

@@ -164,8 +164,8 @@ class RelatedArticleInline(admin.TabularInline):
     def get_formset(self, request: HttpRequest, obj: Article | None = None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         # A class made for this request, so the rows cannot leak into another one.
-        formset.other_voices = explain(obj, related_articles(obj)) if obj else []
-        formset.article_state = obj.state if obj else None
+        ranked = obj is not None and obj.state != Article.State.DRAFT
+        formset.other_voices = explain(obj, related_articles(obj)) if ranked else None
         return formset
 
 

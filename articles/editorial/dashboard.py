@@ -140,7 +140,7 @@ class Dashboard:
 
 
 def dashboard(user: AbstractBaseUser) -> Dashboard:
-    """Seven queries, the content type's included (cached for the process after the first)."""
+    """Six queries, and the content type's once per process."""
     return Dashboard(
         my_drafts=last_edited_by(user, Article.objects.drafts()),
         my_scheduled=last_edited_by(user, Article.objects.scheduled()),

@@ -10,6 +10,7 @@ Four queries, however long the list.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..models import Article, ArticleTerm, RelatedArticle, TaggedArticle, Term
@@ -30,7 +31,8 @@ def _listed(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _shared(kind_rows, owner: int) -> dict[int, list[str]]:
+def _shared(kind_rows: Iterable[tuple[int, str]], owner: int) -> dict[int, list[str]]:
+    """For each other article, the names (tags or concepts) it shares with ``owner``."""
     by_article: dict[int, set[str]] = defaultdict(set)
     for article_id, name in kind_rows:
         by_article[article_id].add(name)
@@ -97,13 +99,21 @@ def explain(article: Article, readers_get: list[Article]) -> list[Explained]:
             if not entry.related.is_live
             else f"kept in reserve: readers get {SHOWN}, and it moves up when one of them goes"
             if len(shown_ids) >= SHOWN
-            else "below what readers are shown"
+            else "left out of the list readers get"
         )
         rows.append(_row(entry, tags, concepts, best, shown=False, not_shown=reason))
     return rows
 
 
-def _row(entry, tags, concepts, best, *, shown: bool, not_shown: str = "") -> Explained:
+def _row(
+    entry: RelatedArticle,
+    tags: dict[int, list[str]],
+    concepts: dict[int, list[str]],
+    best: float,
+    *,
+    shown: bool,
+    not_shown: str = "",
+) -> Explained:
     pk = entry.related_id
     relevance = None if entry.is_pick or not best else round(entry.score / best * 100)
     why = _why(entry, tags.get(pk, []), concepts.get(pk, []))
