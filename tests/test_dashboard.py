@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -430,3 +431,24 @@ def test_a_stored_file_shows_currently_clear_and_change_on_lines_of_their_own(st
     current, change = widget.split("</p>")[:2]
     assert "Currently:" in current and 'name="photo-clear"' in current
     assert "Change:" in change and 'type="file"' in change
+
+
+def test_deleted_answers_and_odd_log_rows_are_listed_safely(editor_client, editor):
+    article = make_article("<script>alert(1)</script>?")
+    url = reverse("admin:articles_article_delete", args=[article.pk])
+    assert editor_client.post(url, {"post": "yes"}).status_code == 302
+    # A log row naming no number (written by hand or another tool) is listed, not a 500.
+    LogEntry.objects.create(
+        user=editor,
+        content_type=ContentType.objects.get_for_model(Article),
+        object_id="not-a-number",
+        object_repr="Imported by hand",
+        action_flag=CHANGE,
+    )
+    response = editor_client.get(INDEX)
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;?" in response.text
+    recent = response.context["dashboard"].recently_edited
+    assert [(g.answer, g.summary) for g in recent] == [(None, "edited once"), (None, "deleted")]
+    assert "Imported by hand" in response.text

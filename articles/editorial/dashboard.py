@@ -73,7 +73,7 @@ def _logged_as_outer_answer() -> Q:
 def _answers(object_ids: list[str]) -> dict[str, Article]:
     """The answers that log entries name, by the entry's ``object_id``."""
     ids = [int(i) for i in object_ids if i.isdigit()]
-    found = Article.objects.select_related("doctor").in_bulk(ids)
+    found = Article.objects.only("pk", "title").in_bulk(ids)
     return {str(pk): article for pk, article in found.items()}
 
 
@@ -102,8 +102,13 @@ def last_edited_by(user: AbstractBaseUser, answers: QuerySet[Article]) -> list[A
 def recently_edited() -> list[Activity]:
     """The answers anyone edited last, one line each, with who and how often."""
     entries = list(_article_log().select_related("user").order_by("-action_time", "-pk")[:WINDOW])
-    groups = _grouped(entries, key=lambda e: e.object_id)[:SHOWN]
-    answers = _answers([g.last.object_id for g in groups])
+    answers = _answers(list({e.object_id for e in entries}))
+
+    def answer_of(entry: LogEntry) -> object:
+        answer = answers.get(entry.object_id)
+        return answer.pk if answer else entry.object_id  # a deleted answer: its old id
+
+    groups = _grouped(entries, key=answer_of)[:SHOWN]
     for group in groups:
         group.answer = answers.get(group.last.object_id)
     return groups
