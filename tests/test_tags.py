@@ -93,7 +93,7 @@ def test_merge_asks_which_tag_to_keep_then_retags_every_article(editor_client):
     assert Topic.objects.count() == 3  # nothing merged until confirmed
 
     done = action(editor_client, "merge", [keep, hcc, long_name], merge_into=keep.pk)
-    assert "Merged 2 tag(s) into “liver cancer”; 2 article(s) retagged." in done.text
+    assert "Merged 2 tags into “liver cancer”; 2 articles retagged." in done.text
     assert list(Topic.objects.values_list("name", flat=True)) == ["liver cancer"]
     assert list(both.tags.names()) == list(one.tags.names()) == ["liver cancer"]
     history = editor_client.get(reverse("admin:articles_article_history", args=[one.pk]))
@@ -131,7 +131,7 @@ def test_remove_orphans_deletes_only_unused_tags(editor_client):
     Topic.objects.create(name="orphan a", slug="orphan-a")
     Topic.objects.create(name="orphan b", slug="orphan-b")
     response = action(editor_client, "remove_orphans", Topic.objects.all())
-    assert "Removed 2 unused tag(s): orphan a, orphan b. Kept 1 tag(s) still on articles." in (
+    assert "Removed 2 unused tags: orphan a, orphan b. Kept 1 tag still on articles." in (
         response.text
     )
     assert list(Topic.objects.values_list("name", flat=True)) == ["used"]

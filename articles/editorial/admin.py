@@ -21,7 +21,10 @@ from ..models import (
     RelatedPick,
     Topic,
 )
+from ..related import related_articles
+from ..related.explain import explain
 from . import rules
+from .deletion import deleted_objects
 from .duplicates import similar_questions
 from .forms import ArticleAdminForm, DoctorAdminForm
 from .history import HistoryAdmin, revision_of_one
@@ -137,23 +140,16 @@ class RelatedExclusionInline(admin.TabularInline):
 
 
 class RelatedArticleInline(admin.TabularInline):
-    """The stored sidebar, read-only, with the parts of each score: why it is related."""
+    """The sidebar as readers get it, read-only, each entry explained in words. The table is
+    drawn from ``explain()``, not from form rows: nothing here is edited, and the stored list
+    holds reserves that readers never see."""
 
     model = RelatedArticle
     fk_name = "article"
-    fields = [
-        "rank",
-        "related",
-        "is_pick",
-        "score",
-        "text_score",
-        "concept_score",
-        "tag_score",
-        "boosts",
-    ]
-    readonly_fields = fields
+    template = "admin/articles/article/other_voices.html"
     can_delete = False
     extra = 0
+    max_num = 0
     verbose_name_plural = "Other Voices as readers see them (computed; why each is related)"
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
@@ -164,11 +160,14 @@ class RelatedArticleInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RelatedArticle]:
-        return super().get_queryset(request).select_related("related")
+        return super().get_queryset(request).none()
 
-    @admin.display(description="department + doctor")
-    def boosts(self, entry: RelatedArticle) -> str:
-        return f"{entry.department_score:.2f} + {entry.doctor_score:.2f}"
+    def get_formset(self, request: HttpRequest, obj: Article | None = None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A class made for this request, so the rows cannot leak into another one.
+        ranked = obj is not None and obj.state != Article.State.DRAFT
+        formset.other_voices = explain(obj, related_articles(obj)) if ranked else None
+        return formset
 
 
 class ReferenceInline(admin.TabularInline):
@@ -184,17 +183,8 @@ class ArticleAdmin(FoldedWhenEmptyMixin, HistoryAdmin):
     form = ArticleAdminForm
     folded_when_empty = ("Clinical review", "Audio answer")
     inlines_folded_when_empty = (RelatedPickInline, RelatedExclusionInline, RelatedArticleInline)
-    # Status right after the title, so it stays in view on a phone.
-    list_display = [
-        "title",
-        "state_label",
-        "doctor",
-        "department",
-        "updated_at",
-        "next_review_due",
-        "helpful_count",
-        "unhelpful_count",
-    ]
+    # Five columns, so the title keeps its width at 1280 px; on a phone each row is a card.
+    list_display = ["title", "state_label", "doctor_and_department", "review", "reader_feedback"]
     list_filter = [PublicationFilter, ReviewFilter, "doctor__department", "doctor", "tags"]
     list_select_related = ["doctor__department"]
     search_fields = ["title", "summary", "body", "doctor__name"]
@@ -258,17 +248,35 @@ class ArticleAdmin(FoldedWhenEmptyMixin, HistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         return super().get_queryset(request).with_feedback_counts()
 
-    @admin.display(description="helpful", ordering="helpful_count")
-    def helpful_count(self, article: Article) -> int:
-        return article.helpful_count
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        return deleted_objects(objs, request, self.admin_site)
 
-    @admin.display(description="not helpful", ordering="unhelpful_count")
-    def unhelpful_count(self, article: Article) -> int:
-        return article.unhelpful_count
+    @admin.display(description="feedback", ordering="helpful_count")
+    def reader_feedback(self, article: Article) -> str:
+        if not (article.helpful_count or article.unhelpful_count):
+            return format_html('<span class="quiet">{}</span>', "no feedback yet")
+        return format_html(
+            '<span class="feedback-count" title="{} helpful, {} not helpful">👍 {} · 👎 {}</span>',
+            article.helpful_count,
+            article.unhelpful_count,
+            article.helpful_count,
+            article.unhelpful_count,
+        )
 
-    @admin.display(description="department", ordering="doctor__department__name")
-    def department(self, article: Article) -> str:
-        return article.doctor.department.name
+    @admin.display(description="doctor", ordering="doctor__name")
+    def doctor_and_department(self, article: Article) -> str:
+        return format_html(
+            '{}<br><span class="quiet">{}</span>', article.doctor.name, article.doctor.department
+        )
+
+    @admin.display(description="next review", ordering="next_review_due")
+    def review(self, article: Article) -> str:
+        if article.next_review_due is None:
+            return format_html('<span class="quiet">{}</span>', "never reviewed")
+        when = date_format(article.next_review_due)
+        if article.review_is_overdue:
+            return format_html('<span class="review-overdue">was due {}</span>', when)
+        return f"due {when}"
 
     @admin.display(description="status", ordering="published_at")
     def state_label(self, article: Article) -> str:

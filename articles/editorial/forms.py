@@ -23,6 +23,13 @@ class MarkdownWidget(forms.Textarea):
         js = ["js/markdown-preview.js"]
 
 
+class FileUploadWidget(forms.ClearableFileInput):
+    """Django's file input with "Currently … Clear" and "Change" on lines of their own: bare,
+    they are laid out side by side in the admin's flex row."""
+
+    template_name = "articles/widgets/file_upload.html"
+
+
 class TagAutocompleteWidget(TagWidget):
     """taggit's comma-separated input, with suggestions from the existing tags."""
 
@@ -58,7 +65,7 @@ class ArticleAdminForm(DerivedFieldsForm):
         widgets = {
             "body": MarkdownWidget(attrs={"rows": 18}),
             "tags": TagAutocompleteWidget(attrs={"autocomplete": "off"}),
-            "audio": forms.ClearableFileInput(attrs={"accept": AUDIO_ACCEPT}),
+            "audio": FileUploadWidget(attrs={"accept": AUDIO_ACCEPT}),
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -130,7 +137,7 @@ class DoctorAdminForm(DerivedFieldsForm):
         # decoding it, with a clear message for each failure. ImageField would open it first
         # and call a 60-megapixel photo "not a valid image".
         field_classes = {"photo": forms.FileField}
-        widgets = {"photo": forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT})}
+        widgets = {"photo": FileUploadWidget(attrs={"accept": PHOTO_ACCEPT})}
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

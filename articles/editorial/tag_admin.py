@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.translation import ngettext
 from reversion import add_to_revision
 from taggit.models import Tag
 
@@ -105,7 +106,9 @@ class TopicAdmin(HistoryAdmin):
         )
         self.message_user(
             request,
-            f"Merged {len(others)} tag(s) into “{target.name}”; {moved} article(s) retagged.",
+            ngettext("Merged %(n)d tag", "Merged %(n)d tags", len(others)) % {"n": len(others)}
+            + f" into “{target.name}”; "
+            + ngettext("%(n)d article retagged.", "%(n)d articles retagged.", moved) % {"n": moved},
             messages.SUCCESS,
         )
         return None
@@ -118,9 +121,19 @@ class TopicAdmin(HistoryAdmin):
         Topic.objects.filter(pk__in=[t.pk for t in orphans]).delete()
         self.message_user(
             request,
-            f"Removed {len(names)} unused tag(s)"
+            ngettext("Removed %(n)d unused tag", "Removed %(n)d unused tags", len(names))
+            % {"n": len(names)}
             + (f": {', '.join(names)}" if names else "")
-            + (f". Kept {kept} tag(s) still on articles." if kept else "."),
+            + (
+                ngettext(
+                    ". Kept %(n)d tag still on articles.",
+                    ". Kept %(n)d tags still on articles.",
+                    kept,
+                )
+                % {"n": kept}
+                if kept
+                else "."
+            ),
             messages.SUCCESS if names else messages.WARNING,
         )
 
