@@ -371,7 +371,20 @@ def test_the_other_voices_table_costs_the_same_for_any_list_length(staff_client)
             staff_client.get(url)
         return len(captured)
 
-    assert queries(2) == queries(9)
+    # Both lists full (more than SHOWN), so neither is topped up by the department's latest.
+    assert queries(6) == queries(9)
+
+
+def test_the_department_fill_is_listed_as_readers_get_it_not_as_related(staff_client):
+    hepatology = make_department("Hepatology")
+    article = make_article("Can a liver cyst grow?", make_doctor(department=hepatology))
+    latest = make_article("Is hepatitis B inherited?", make_doctor(department=hepatology))
+    rebuild_indexes()
+    response, rows = _other_voices(staff_client, article)
+    assert [(r.article, r.shown) for r in rows] == [(latest, True)]
+    assert rows[0].why.startswith("More from Hepatology: fills a short list")
+    assert rows[0].relevance is None
+    assert "More from Hepatology" in response.text
 
 
 def test_a_draft_or_new_answer_says_when_it_gets_its_list(staff_client):

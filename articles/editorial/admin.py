@@ -21,7 +21,7 @@ from ..models import (
     RelatedPick,
     Topic,
 )
-from ..related import related_articles
+from ..related import other_voices
 from ..related.explain import explain
 from . import rules
 from .deletion import deleted_objects
@@ -166,7 +166,7 @@ class RelatedArticleInline(admin.TabularInline):
         formset = super().get_formset(request, obj, **kwargs)
         # A class made for this request, so the rows cannot leak into another one.
         ranked = obj is not None and obj.state != Article.State.DRAFT
-        formset.other_voices = explain(obj, related_articles(obj)) if ranked else None
+        formset.other_voices = explain(obj, other_voices(obj)) if ranked else None
         return formset
 
 

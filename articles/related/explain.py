@@ -3,8 +3,9 @@
 The stored score parts (``scoring.pair_score``) become a sentence ("shares the tags cirrhosis,
 varices; both about portal hypertension; similar wording (34%); same department") and the
 score a percentage of the list's best. Which entries readers get comes from
-``related_articles``, the function the page itself calls, so the table cannot disagree with it.
-Four queries, however long the list.
+``other_voices``, the function the page itself calls, so the table cannot disagree with it:
+the related answers, then the department's latest that fill a short list. Five queries at
+most, however long the list.
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..models import Article, ArticleTerm, RelatedArticle, TaggedArticle, Term
 from .scoring import SHOWN, W_CONCEPT, W_TEXT
+
+if TYPE_CHECKING:
+    from . import OtherVoices
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +65,7 @@ def _why(entry: RelatedArticle, tags: list[str], concepts: list[str]) -> str:
     return text[0].upper() + text[1:]
 
 
-def explain(article: Article, readers_get: list[Article]) -> list[Explained]:
+def explain(article: Article, readers_get: OtherVoices) -> list[Explained]:
     """The entries readers get (``readers_get``, in their order), then the rest of the stored
     list, each with the reason readers do not get it."""
     entries = list(
@@ -83,14 +88,13 @@ def explain(article: Article, readers_get: list[Article]) -> list[Explained]:
     )
     best = max((e.score for e in entries if not e.is_pick), default=0.0)
     stored = {e.related_id: e for e in entries}
-    shown_ids = [a.pk for a in readers_get]
-    rows = []
-    for related in readers_get:
-        entry = stored.get(related.pk)
-        if entry is None:
-            rows.append(Explained(related, "Fills the list: not ranked by content", None, True))
-            continue
-        rows.append(_row(entry, tags, concepts, best, shown=True))
+    shown_ids = [a.pk for a in readers_get.related]
+    rows = [_row(stored[a.pk], tags, concepts, best, shown=True) for a in readers_get.related]
+    fill = (
+        f"More from {readers_get.department}: fills a short list under its own heading, "
+        "not as related"
+    )
+    rows += [Explained(other, fill, None, True) for other in readers_get.more]
     for entry in entries:
         if entry.related_id in shown_ids:
             continue
