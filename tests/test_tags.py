@@ -242,7 +242,7 @@ def test_the_merge_page_lists_the_answers_it_retags(editor_client, monkeypatch):
     make_article("Gallstones?", tags=("gallstones",))  # not affected
     tags = Topic.objects.filter(name__in=["liver cancer", "HCC"])
     confirm = action(editor_client, "merge", tags)
-    assert "Answers retagged: 2" in confirm.text
+    assert "Answers with these tags: 2" in confirm.text
     for article in (both, hcc_only):
         link = reverse("admin:articles_article_change", args=[article.pk])
         assert f'<a href="{link}">{article.title}</a>' in confirm.text
@@ -263,7 +263,7 @@ def test_the_merge_page_runs_a_fixed_number_of_queries(
     tags = list(Topic.objects.filter(name__startswith="topic"))
     with django_assert_max_num_queries(12):
         confirm = action(editor_client, "merge", tags)
-    assert "Answers retagged: 40" in confirm.text
+    assert "Answers with these tags: 40" in confirm.text
 
 
 def test_merged_tags_addresses_answer_301_pages_and_feeds(editor_client, reader):
@@ -330,7 +330,7 @@ def test_a_bad_new_name_stops_the_merge_with_one_message(editor_client, new_name
     response = action(editor_client, "merge", [keep, other], merge_into=keep.pk, new_name=new_name)
     [error] = error_lists(response)
     assert message in error
-    assert "Answers retagged: 1" in response.text  # the confirmation page again
+    assert "Answers with these tags: 1" in response.text  # the confirmation page again
     assert Topic.objects.count() == 3
 
 

@@ -252,7 +252,7 @@ class TagMergeForm(forms.Form):
     for it (the others' names become free, so it may be one of theirs in other capitals)."""
 
     merge_into = forms.TypedChoiceField(
-        label="Keep which tag?", coerce=int, widget=forms.RadioSelect
+        label="Keep which tag?", coerce=int, widget=forms.RadioSelect(attrs={"class": "radiolist"})
     )
     new_name = forms.CharField(
         label="Rename the kept tag to",
