@@ -383,3 +383,16 @@ def test_a_renamed_tags_old_address_answers_301(editor_client, reader):
     )
     assert reader.get("/tags/calcifications/").status_code == 200
     assert reader.get("/tags/liver-calcification/")["Location"] == "/tags/calcifications/"
+
+
+@pytest.mark.parametrize(
+    ("new_name", "slug"),
+    [("<script>alert(1)</script> HCC", "scriptalert1script-hcc"), ("肝细胞癌", "肝细胞癌")],
+)
+def test_a_new_name_with_markup_or_chinese_is_kept_as_typed(editor_client, reader, new_name, slug):
+    make_article(tags=("HCC", "liver cancer"))
+    keep, other = Topic.objects.get(name="liver cancer"), Topic.objects.get(name="HCC")
+    done = action(editor_client, "merge", [keep, other], merge_into=keep.pk, new_name=new_name)
+    assert "<script>alert(1)</script>" not in done.text
+    assert list(Topic.objects.values_list("name", "slug")) == [(new_name, slug)]
+    assert reader.get("/tags/hcc/")["Location"] == reverse("articles:tag_detail", args=[slug])
