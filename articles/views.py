@@ -16,7 +16,7 @@ from .models.feedback import MAX_COMMENT
 from .pagecache import depends_on, fragment
 from .related import SHOWN, other_voices
 from .search import highlight, search, snippet
-from .tags import live_tags, popular_tags, topic_index
+from .tags import live_tags, popular_tags, redirect_to_moved_tag, topic_index
 
 ARTICLES_PER_PAGE = 10
 RESULTS_PER_PAGE = 10
@@ -186,7 +186,9 @@ def doctor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     depends_on(request, "lists")
-    tag = get_object_or_404(live_tags(), slug=slug)
+    tag = live_tags().filter(slug=slug).first()
+    if tag is None:
+        return redirect_to_moved_tag(request, slug)
     page = _page(request, Article.objects.published().for_listing().filter(tags=tag))
     trail = [
         ("Topics", reverse("articles:topic_list")),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from ..durations import humanize
 from ..models import (
@@ -23,9 +23,10 @@ from ..models import (
 )
 from ..related import other_voices
 from ..related.explain import explain
+from ..tags import renamed_on_matching
 from . import rules
 from .deletion import deleted_objects
-from .duplicates import similar_questions
+from .duplicates import similar_questions, similar_titles, warning
 from .forms import ArticleAdminForm, DoctorAdminForm
 from .history import HistoryAdmin, revision_of_one
 from .preview import body_preview
@@ -238,6 +239,11 @@ class ArticleAdmin(FoldedWhenEmptyMixin, HistoryAdmin):
                 name="articles_article_tag_suggestions",
             ),
             path(
+                "similar-titles/",
+                self.admin_site.admin_view(self.similar_titles_view),
+                name="articles_article_similar_titles",
+            ),
+            path(
                 "body-preview/",
                 self.admin_site.admin_view(self.body_preview_view),
                 name="articles_article_body_preview",
@@ -316,21 +322,36 @@ class ArticleAdmin(FoldedWhenEmptyMixin, HistoryAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        if change and "title" not in form.changed_data:
-            return
-        for match in similar_questions(obj.title, exclude_pk=obj.pk):
-            other = match.article
+        if taken := getattr(form, "slug_taken_by", None):
             self.message_user(
                 request,
                 format_html(
-                    "This question looks very like “<a href='{}'>{}</a>” by {} ({}% similar). "
-                    "If it is the same question, consider improving that answer instead.",
-                    reverse("admin:articles_article_change", args=[other.pk]),
-                    other.title,
-                    other.doctor.name,
-                    round(match.score * 100),
+                    "The address {} belongs to “<a href='{}'>{}</a>”, so this answer's is {}.",
+                    taken.get_absolute_url(),
+                    reverse("admin:articles_article_change", args=[taken.pk]),
+                    taken.title,
+                    obj.get_absolute_url(),
                 ),
-                messages.WARNING,
+                messages.INFO,
+            )
+        # After a save, not while the form is shown again: the title field checks as the
+        # editor types, and only then, so the two never show the same list at once.
+        if change and "title" not in form.changed_data:
+            return
+        if matches := similar_questions(obj.title, exclude_pk=obj.pk):
+            self.message_user(request, warning(matches), messages.WARNING)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        if "tags" not in form.changed_data:
+            return
+        if matched := renamed_on_matching(form.cleaned_data["tags"], form.instance.tags.all()):
+            self.message_user(
+                request,
+                "Tags matched existing ones: "
+                + ", ".join(f"“{typed}” → “{kept}”" for typed, kept in matched)
+                + ".",
+                messages.INFO,
             )
 
     @admin.action(
@@ -384,6 +405,13 @@ class ArticleAdmin(FoldedWhenEmptyMixin, HistoryAdmin):
             .order_by("-article_count", "name")[:TAG_SUGGESTIONS]
         )
         return JsonResponse({"results": [{"name": t.name, "count": t.article_count} for t in tags]})
+
+    @method_decorator(require_GET)
+    def similar_titles_view(self, request: HttpRequest) -> JsonResponse:
+        """Answers whose question reads like the title being typed."""
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        return similar_titles(request)
 
     @method_decorator(require_POST)
     def body_preview_view(self, request: HttpRequest) -> JsonResponse:
