@@ -7,7 +7,7 @@ from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from .models import Article, Department, Doctor
-from .tags import live_tags
+from .tags import live_tags, redirect_to_moved_tag
 
 ITEMS = 20
 SITE = "liverqa"
@@ -71,7 +71,7 @@ class AnswersFeed(Feed):
 
 class DepartmentFeed(AnswersFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Department:
-        return get_object_or_404(Department, slug=slug)
+        return get_object_or_404(Department.objects.live(), slug=slug)
 
     def title(self, obj: Department) -> str:
         return f"{SITE}: answers from {obj.name}"
@@ -85,7 +85,7 @@ class DepartmentFeed(AnswersFeed):
 
 class DoctorFeed(AnswersFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Doctor:
-        return get_object_or_404(Doctor, slug=slug)
+        return get_object_or_404(Doctor.objects.live(), slug=slug)
 
     def title(self, obj: Doctor) -> str:
         return f"{SITE}: answers by {obj.name}"
@@ -98,9 +98,15 @@ class DoctorFeed(AnswersFeed):
 
 
 class TagFeed(AnswersFeed):
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Http404:
+            return redirect_to_moved_tag(request, kwargs["slug"])
+
     def get_object(self, request: HttpRequest, slug: str) -> Tag:
         """Only a topic readers can see: one used by drafts alone is no more public here than
-        on its page."""
+        on its page (departments and doctors alike)."""
         return get_object_or_404(live_tags(), slug=slug)
 
     def link(self, obj: Tag) -> str:

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from . import durations
@@ -40,13 +39,12 @@ def _publisher(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def physician(doctor: Doctor, request: HttpRequest) -> dict[str, Any]:
-    person = {
-        "@type": "Physician",
-        "name": doctor.name,
-        "url": request.build_absolute_uri(doctor.get_absolute_url()),
-        "medicalSpecialty": doctor.department.name,
-    }
+def physician(doctor: Doctor, request: HttpRequest, *, listed: bool = True) -> dict[str, Any]:
+    """``listed``: whether the doctor has a page readers can open (a live answer of their own)."""
+    person: dict[str, Any] = {"@type": "Physician", "name": doctor.name}
+    if listed:
+        person["url"] = request.build_absolute_uri(doctor.get_absolute_url())
+    person["medicalSpecialty"] = doctor.department.name
     if doctor.title:
         person["jobTitle"] = doctor.title
     if doctor.hospital:
@@ -83,9 +81,8 @@ def article_trail(article: Article) -> list[tuple[str, str]]:
 
 def article_page(article: Article, request: HttpRequest) -> dict[str, Any]:
     url = request.build_absolute_uri(article.get_absolute_url())
-    # A draft's preview has no publication date yet.
-    published = article.published_at and timezone.localdate(article.published_at)
-    dates = [day for day in (published, article.updated_at) if day]
+    # The dates the page shows (a draft's preview has none), so the two never disagree.
+    published = article.published_on
     page: dict[str, Any] = {
         "@type": "MedicalWebPage",
         "@id": url,
@@ -97,8 +94,7 @@ def article_page(article: Article, request: HttpRequest) -> dict[str, Any]:
     }
     if published:
         page["datePublished"] = published.isoformat()
-    if dates:
-        page["dateModified"] = max(dates).isoformat()
+        page["dateModified"] = (article.updated_on or published).isoformat()
     page |= {
         "author": physician(article.doctor, request),
         "publisher": _publisher(request),
@@ -107,7 +103,7 @@ def article_page(article: Article, request: HttpRequest) -> dict[str, Any]:
     }
     if article.reviewed_by:
         page["lastReviewed"] = article.reviewed_on.isoformat()
-        page["reviewedBy"] = physician(article.reviewed_by, request)
+        page["reviewedBy"] = physician(article.reviewed_by, request, listed=article.reviewer_listed)
     if article.audio:
         audio = {
             "@type": "AudioObject",

@@ -1,10 +1,13 @@
-"""Tag queries for readers: only tags that lead to published articles count."""
+"""Tag queries for readers: only tags that lead to published articles count. And the
+addresses tags have had, so a renamed or merged tag's links keep working."""
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect
+from django.shortcuts import redirect
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from .models import Article, TaggedArticle
+from .models import Article, TaggedArticle, TopicSlug
 
 RECENT = 500
 
@@ -43,6 +46,23 @@ def topic_index() -> list[tuple[str, list[Tag]]]:
     return sorted(groups.items(), key=lambda group: (group[0] == "#", group[0]))
 
 
+def remember_addresses(tag: Tag, *slugs: str) -> None:
+    """Let each of ``slugs`` (the tag's earlier addresses, or those of tags merged into it)
+    lead to ``tag``; its current one too, so a later rename keeps it."""
+    for slug in dict.fromkeys(s for s in (*slugs, tag.slug) if s):
+        TopicSlug.objects.update_or_create(slug=slug, defaults={"tag": tag})
+
+
+def redirect_to_moved_tag(request: HttpRequest, slug: str) -> HttpResponsePermanentRedirect:
+    """The same page (the topic, or one of its feeds) of the live tag that ``slug`` once
+    named, as a 301; else a 404. Never a loop: the target is a live tag's current address,
+    which its view serves without looking here. Never a tag readers cannot see: a 404."""
+    tag = live_tags().filter(addresses__slug=slug).exclude(slug=slug).first()
+    if tag is None:
+        raise Http404("No such topic.")
+    return redirect(request.resolver_match.view_name, slug=tag.slug, permanent=True)
+
+
 def has_address(name: str) -> bool:
     """A tag needs a letter or digit to make its page's web address from ("???" has none)."""
     return bool(slugify(name, allow_unicode=True))
@@ -59,3 +79,14 @@ def parse_tag_input(text: str) -> list[str]:
 
 def format_tag_input(tags) -> str:
     return ", ".join(sorted(tag.name for tag in tags))
+
+
+def renamed_on_matching(typed: list[str], saved: list[Tag]) -> list[tuple[str, str]]:
+    """(typed, kept) for each typed tag that became an existing tag spelt otherwise: taggit
+    reuses a tag whatever the capitals (TAGGIT_CASE_INSENSITIVE), silently."""
+    kept = {tag.name.casefold(): tag.name for tag in saved}
+    return [
+        (name, kept[name.casefold()])
+        for name in typed
+        if name.casefold() in kept and kept[name.casefold()] != name
+    ]

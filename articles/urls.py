@@ -40,6 +40,7 @@ urlpatterns = [
     path("tags/", views.topic_list, name="topic_list"),
     path("tags/<uslug:slug>/", views.tag_detail, name="tag_detail"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "sitemap.xml",
         cached_as("lists")(sitemap_views.index),

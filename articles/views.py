@@ -1,8 +1,9 @@
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
@@ -14,9 +15,9 @@ from .feedback import guard as feedback_guard
 from .models import Article, ArticleSlug, Department, Doctor
 from .models.feedback import MAX_COMMENT
 from .pagecache import depends_on, fragment
-from .related import draft_related, related_articles
+from .related import SHOWN, other_voices
 from .search import highlight, search, snippet
-from .tags import live_tags, popular_tags, topic_index
+from .tags import live_tags, popular_tags, redirect_to_moved_tag, topic_index
 
 ARTICLES_PER_PAGE = 10
 RESULTS_PER_PAGE = 10
@@ -47,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "articles/home.html",
         {
             "latest": Article.objects.published().for_listing()[:6],
-            "departments": Department.objects.with_article_counts(),
+            "departments": Department.objects.live().with_article_counts(),
             "tags": popular_tags(),
             "schema": structured_data.home_page(request),
         },
@@ -137,14 +138,15 @@ def _trail(request: HttpRequest, name: str, path: str | None = None) -> dict:
 
 
 def _other_voices(article: Article) -> tuple[str, set[str]]:
-    """The Other Voices sidebar's HTML and the page-cache keys of what it shows."""
-    related = (
-        draft_related(article)
-        if article.state == Article.State.DRAFT
-        else related_articles(article)
-    )
-    html = render_to_string("includes/other_voices.html", {"related": related})
-    return html, {"all", f"sidebar:{article.pk}", *(f"article:{other.pk}" for other in related)}
+    """The Other Voices sidebar's HTML and the page-cache keys of what it shows. A sidebar
+    filled with its department's latest answers changes when one is published there."""
+    voices = other_voices(article)
+    html = render_to_string("includes/other_voices.html", {"voices": voices})
+    shown = [*voices.related, *voices.more]
+    keys = {"all", f"sidebar:{article.pk}", *(f"article:{other.pk}" for other in shown)}
+    if len(voices.related) < SHOWN:
+        keys.add("lists")
+    return html, keys
 
 
 def _redirect_old_slug(articles, slug: str) -> HttpResponse:
@@ -158,7 +160,11 @@ def _redirect_old_slug(articles, slug: str) -> HttpResponse:
 @require_safe
 def department_list(request: HttpRequest) -> HttpResponse:
     depends_on(request, "lists")
-    departments = Department.objects.with_article_counts().prefetch_related("doctors")
+    departments = (
+        Department.objects.live()
+        .with_article_counts()
+        .prefetch_related(Prefetch("doctors", queryset=Doctor.objects.live()))
+    )
     return render(
         request,
         "articles/department_list.html",
@@ -169,11 +175,11 @@ def department_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
     depends_on(request, "lists")
-    department = get_object_or_404(Department, slug=slug)
+    department = get_object_or_404(Department.objects.live(), slug=slug)
     page = _page(
         request, Article.objects.published().for_listing().filter(doctor__department=department)
     )
-    doctors = Doctor.objects.filter(department=department).with_article_counts()
+    doctors = Doctor.objects.live().filter(department=department).with_article_counts()
     return render(
         request,
         "articles/department_detail.html",
@@ -189,7 +195,7 @@ def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def doctor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     depends_on(request, "lists")
-    doctor = get_object_or_404(Doctor.objects.select_related("department"), slug=slug)
+    doctor = get_object_or_404(Doctor.objects.live().select_related("department"), slug=slug)
     page = _page(request, Article.objects.published().for_listing().filter(doctor=doctor))
     department = doctor.department
     return render(
@@ -210,7 +216,9 @@ def doctor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     depends_on(request, "lists")
-    tag = get_object_or_404(live_tags(), slug=slug)
+    tag = live_tags().filter(slug=slug).first()
+    if tag is None:
+        return redirect_to_moved_tag(request, slug)
     page = _page(request, Article.objects.published().for_listing().filter(tags=tag))
     trail = [
         ("Topics", reverse("articles:topic_list")),
@@ -249,6 +257,15 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
     ]
     return HttpResponse("\n".join(rules) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico wherever a page names no icon: the site's SVG, at its
+    static (content-hashed) address, so the redirect must not be cached for long."""
+    response = redirect(static("favicon.svg"))
+    patch_cache_control(response, public=True, max_age=24 * 60 * 60)
+    return response
 
 
 @require_safe

@@ -359,7 +359,7 @@ def test_staff_enrol_an_authenticator_then_log_in_with_a_code_or_a_backup_code(
     page.wait_for_selector("text=successfully enabled two-factor authentication")
 
     page.goto(f"{live_server.url}{reverse('two_factor:backup_tokens')}")
-    page.click("button:text('Generate Tokens')")
+    page.click("button:text('Generate new codes')")
     backup_codes = page.locator("#content li").all_inner_texts()
     assert len(backup_codes) == 10
     shot(page, "12-backup-codes")
@@ -382,7 +382,7 @@ def test_staff_enrol_an_authenticator_then_log_in_with_a_code_or_a_backup_code(
     # A backup code instead, once.
     for attempt in ("first", "again"):
         log_in(page, live_server.url, "nurse", PASSWORD)
-        page.click("button:text('Use Backup Token')")
+        page.click("button:text('Use a backup code')")
         page.fill("#id_backup-otp_token", backup_codes[0])
         page.click("button[type=submit]:text('Next')")
         if attempt == "first":
@@ -410,3 +410,79 @@ def test_wrong_passwords_lock_the_login_until_the_cool_off_passes(
     time_machine.move_to(timezone.now() + timedelta(minutes=16))
     log_in(page, live_server.url, "nurse", PASSWORD)
     page.wait_for_selector("text=Editorial status")
+
+
+# The long article form at phone and desktop widths: a form with mistakes opens on a summary
+# of them whose links move focus to each field, the save bar is in view without scrolling to
+# the bottom, and the history's default comparison is the latest change.
+FORM_SIZES = [(390, 844), (1280, 900)]
+
+
+def in_view(page, selector: str) -> dict:
+    return page.evaluate(
+        """(selector) => {
+            const box = document.querySelector(selector).getBoundingClientRect();
+            return {top: box.top, bottom: box.bottom, height: innerHeight};
+        }""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), FORM_SIZES)
+def test_a_form_with_mistakes_opens_on_a_summary_that_leads_to_each_field(
+    new_context, live_server, newsroom, width, height
+):
+    _, existing = newsroom
+    page = new_context(width, height).new_page()
+    log_in_as_the_editor(page, live_server.url)
+    page.goto(f"{live_server.url}/admin/articles/article/{existing.pk}/change/")
+
+    bar = in_view(page, ".submit-row")  # no scrolling: the save bar is at the window's foot
+    assert bar["top"] >= 0 and bar["bottom"] <= bar["height"]
+
+    page.fill("#id_title", "")
+    page.set_input_files(
+        "#id_audio",
+        files=[{"name": "answer.mp3", "mimeType": "audio/mpeg", "buffer": b"no sound in here"}],
+    )
+    page.click("input[name=_continue]")
+    page.wait_for_selector("#error-summary")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert page.inner_text("#error-summary p") == "Please correct 2 errors:"
+    summary = in_view(page, "#error-summary")
+    bar = in_view(page, ".submit-row")
+    assert summary["top"] >= 0 and summary["bottom"] <= bar["top"]  # in view, not under the bar
+    shot(page, f"form-error-summary-{width}")
+
+    page.click("#error-summary a[href='#id_audio']")
+    assert page.evaluate("document.activeElement.id") == "id_audio"
+    audio, bar = in_view(page, "#id_audio"), in_view(page, ".submit-row")
+    assert audio["top"] >= 0 and audio["bottom"] <= bar["top"]  # the field is clear of the bar
+    assert bar["bottom"] <= bar["height"]
+
+    page.focus("#error-summary a[href='#id_title']")  # and from the keyboard
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_title"
+    assert Article.objects.get(pk=existing.pk).title == existing.title  # nothing was saved
+
+
+@pytest.mark.parametrize(("width", "height"), FORM_SIZES)
+def test_the_history_shows_the_latest_change_at_once(
+    new_context, live_server, newsroom, width, height
+):
+    _, existing = newsroom
+    page = new_context(width, height).new_page()
+    log_in_as_the_editor(page, live_server.url)
+    page.goto(f"{live_server.url}/admin/articles/article/{existing.pk}/change/")
+    for title in ("Is a fatty liver reversible?", "Is a fatty liver reversible at all?"):
+        page.fill("#id_title", title)
+        page.click("input[name=_continue]")
+        page.wait_for_selector("text=was changed successfully")
+    page.goto(f"{live_server.url}/admin/articles/article/{existing.pk}/history/")
+    assert "Current version" in page.inner_text("#change-history tbody tr:first-child")
+    shot(page, f"history-{width}")
+    page.click("input[value='Compare selected versions']")
+    page.wait_for_selector("table.history-diff")
+    assert page.locator("table.history-diff del").count() == 0
+    assert page.inner_text("table.history-diff ins") == " at all"  # "reversible at all?"
+    shot(page, f"history-compare-{width}")

@@ -1,6 +1,9 @@
 """Every editor's save is a revision: who, when, what changed; two versions compare; restore."""
 
+from datetime import UTC, date, datetime, timedelta
+
 import pytest
+import reversion
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from reversion.models import Version
@@ -75,6 +78,71 @@ def test_history_lists_versions_and_compares_two(editor_client, article_with_two
     assert "<ins>liver function\n</ins>" in str(changes["tags"].diff)
 
 
+def test_history_is_newest_first_with_the_current_version_marked(
+    editor_client, article_with_two_versions
+):
+    article = article_with_two_versions
+    newest, first = Version.objects.get_for_object(article)
+    history = editor_client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    rows = history.context["action_list"]
+    assert [row["version"] for row in rows] == [newest, first]
+    assert [row["is_current"] for row in rows] == [True, False]
+    text = history.text
+    assert text.count("Current version") == 1
+    assert text.index("Current version") < text.index("Restore this version")
+    # Restore is offered for the older version only.
+    assert text.count("Restore this version") == 1
+    assert reverse("admin:articles_article_revision", args=[article.pk, newest.pk]) not in text
+    assert reverse("admin:articles_article_revision", args=[article.pk, first.pk]) in text
+    # Times to the second, the full one in a <time> element, and how long ago.
+    saved = newest.revision.date_created
+    assert f'<time datetime="{saved.isoformat()}" title="{saved:%-d %b %Y, %H:%M:%S}">' in text
+    assert text.count("now") + text.count("ago") >= 2
+
+
+def test_the_default_comparison_is_the_latest_change(editor_client, article_with_two_versions):
+    article = article_with_two_versions
+    newest, first = Version.objects.get_for_object(article)
+    history = editor_client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    compare_form = form_values(history, "change-history-form")
+    assert compare_form == {"from": str(first.pk), "to": str(newest.pk)}
+    compare = editor_client.get(
+        reverse("admin:articles_article_compare", args=[article.pk]), compare_form
+    )
+    assert "to the current version" in compare.text
+    changes = {c.label: c for c in compare.context["changes"]}
+    assert str(changes["title"].diff) == "Is jaundice <del>always </del>serious?"
+
+
+def test_compare_shows_values_as_editors_and_readers_see_them(editor_client, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"  # the site's zone, not UTC, is what editors read
+    article = make_article("Is jaundice serious?", published_at=None, status="draft")
+    reviewer = make_doctor("Sun Wei")
+    with reversion.create_revision():
+        article.save()
+    article.published_at = datetime(2026, 11, 25, 21, 51, 0, 594000, tzinfo=UTC)
+    article.updated_at = date(2026, 11, 20)
+    article.audio_duration = timedelta(minutes=1, seconds=2)
+    article.reviewed_by, article.reviewed_on = reviewer, date(2026, 11, 19)
+    article.body = "One **bold** word.\n\nAnd a [link](https://example.org/)."
+    with reversion.create_revision():
+        article.save()
+    newest, first = Version.objects.get_for_object(article)
+    compare = editor_client.get(
+        reverse("admin:articles_article_compare", args=[article.pk]),
+        {"from": first.pk, "to": newest.pk},
+    )
+    changes = {c.label: c.new for c in compare.context["changes"]}
+    assert changes["published at"] == "26 Nov 2026, 05:51:00"
+    assert changes["updated on"] == "20 Nov 2026"
+    assert changes["audio duration"] == "1min 2sec"
+    assert changes["reviewed by"] == "Sun Wei"
+    assert changes["reviewed on"] == "19 Nov 2026"
+    # The body is compared as the Markdown editors typed, word by word.
+    assert changes["body"] == article.body
+    assert "+00:00" not in compare.text and "0:01:02" not in compare.text
+
+
 def test_compare_with_bad_version_ids_is_a_404(editor_client, article_with_two_versions):
     url = reverse("admin:articles_article_compare", args=[article_with_two_versions.pk])
     assert editor_client.get(url, {"from": "x", "to": "1"}).status_code == 404
@@ -95,13 +163,31 @@ def test_restoring_an_earlier_version_brings_back_text_and_tags(
 
     response = editor_client.post(url, form_values(form, "article_form"))
     assert response.status_code == 302
+    assert response["Location"] == reverse("admin:articles_article_history", args=[article.pk])
     article.refresh_from_db()
     assert article.title == "Is jaundice always serious?"
     assert article.body.startswith("Yellow skin needs a doctor.")
     assert "<p>Yellow skin needs a doctor.</p>" in article.body_html
     assert sorted(article.tags.names()) == ["bile duct", "jaundice"]
     newest = Version.objects.get_for_object(article).first()
-    assert newest.revision.get_comment().startswith("Reverted to previous version")
+    saved = first.revision.date_created
+    restored = f"Restored the version of {saved:%-d %b %Y, %H:%M:%S} by nurse."
+    assert newest.revision.get_comment() == restored
+    history = editor_client.get(response["Location"])
+    assert [str(m) for m in history.context["messages"]] == [restored]
+    assert history.context["action_list"][0]["version"] == newest
+
+
+def test_the_restore_form_says_restore_in_plain_words(editor_client, article_with_two_versions):
+    article = article_with_two_versions
+    first = Version.objects.get_for_object(article).last()
+    form = editor_client.get(
+        reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    )
+    assert form.status_code == 200
+    assert 'value="Restore this version"' in form.text
+    assert f"saved {first.revision.date_created:%-d %b %Y, %H:%M:%S} by nurse" in form.text
+    assert "revert" not in form.text.lower()
 
 
 def test_doctors_departments_and_tags_keep_history_too(editor_client):
@@ -194,3 +280,17 @@ def test_view_only_staff_cannot_run_bulk_actions(client, django_user_model):
     assert len(topics.context["cl"].result_list) == 1
     actions = topics.context["cl"].model_admin.get_actions(topics.wsgi_request)
     assert not {"merge", "remove_orphans"} & set(actions)
+
+
+def test_a_version_of_another_row_cannot_be_restored_here(editor_client, article_with_two_versions):
+    other = make_article("Is itching a liver sign?")
+    with reversion.create_revision():
+        other.save()
+    version = Version.objects.get_for_object(other).get()
+    url = reverse(
+        "admin:articles_article_revision", args=[article_with_two_versions.pk, version.pk]
+    )
+    assert editor_client.get(url).status_code == 404
+    assert editor_client.post(url, {"title": "Hijacked?"}).status_code == 404
+    article_with_two_versions.refresh_from_db()
+    assert article_with_two_versions.title == "Is jaundice serious?"

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from articles.models import Article, ArticleSlug, RelatedArticle
+from articles.models import Article, ArticleSlug, RelatedArticle, Topic, TopicSlug
 from articles.related import related_articles
+from articles.tags import remember_addresses
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +73,19 @@ def test_old_addresses_survive_export_flush_and_load(tmp_path, reader):
     article = Article.objects.get(slug=MAIN)
     article.slug = "liver-calcifications-and-cancer"
     article.save()
+    tag = Topic.objects.get(slug="calcification")
+    tag.slug = "calcifications"
+    tag.save()
+    remember_addresses(tag, "calcification")  # as the tag admin does on a rename
     call_command("export_fixtures", str(tmp_path), stdout=io.StringIO())
     call_command("flush", interactive=False, verbosity=0)
-    assert not ArticleSlug.objects.exists()
+    assert not ArticleSlug.objects.exists() and not TopicSlug.objects.exists()
     call_command("loaddata", str(tmp_path / "content.json"), verbosity=0)
     old = reader.get(reverse("articles:article_detail", args=[MAIN]))
     assert old.status_code == 301
     assert old["Location"] == "/articles/liver-calcifications-and-cancer/"
+    old_tag = reader.get(reverse("articles:tag_detail", args=["calcification"]))
+    assert (old_tag.status_code, old_tag["Location"]) == (301, "/tags/calcifications/")
 
 
 def _broken(tmp_path, change) -> str:

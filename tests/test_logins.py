@@ -223,7 +223,7 @@ def test_when_required_a_password_alone_leads_to_enrollment(client, nurse, setti
     response = client.get(reverse("admin:index"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("two_factor:setup")
     assert client.get(reverse("admin:articles_article_changelist")).status_code == 302
-    assert "Enable Two-Factor Authentication" in response.content.decode()
+    assert "Set up two-factor authentication" in response.content.decode()
 
 
 def test_when_required_staff_with_a_code_reach_the_admin(client, nurse, settings):
@@ -323,3 +323,37 @@ def test_the_two_factor_pages_lead_back_to_the_admin(client, nurse):
     profile = client.get(reverse("two_factor:profile")).content.decode()
     assert f'href="{reverse("admin:index")}">Admin home</a>' in profile
     assert "requires two-factor authentication" not in profile  # not required by default
+
+
+def test_the_login_steps_look_like_the_admin_login_and_speak_of_an_app(client, nurse):
+    page = client.get(reverse("admin:login")).text
+    assert "two-factor login" in page  # the body classes that give Django's login box
+    assert "admin/css/login.css" in page and "css/admin.css" in page
+    assert "bootstrap" not in page.lower()
+    nurse.totpdevice_set.create(name="default")
+    StaticDevice.objects.create(user=nurse, name="backup").token_set.create(token="abcd1234")
+    code_step = log_in(client, "yan", PASSWORD).text
+    assert "Enter the 6-digit code your authenticator app shows" in code_step
+    assert 'value="backup"' in code_step and "Use a backup code" in code_step
+    assert "Token" not in code_step and "phone" not in code_step.lower()
+
+
+def test_two_factor_pages_speak_of_an_app_and_never_of_phone_numbers(client, nurse):
+    log_in(client, "yan", PASSWORD)
+    setup = client.get(reverse("two_factor:setup")).text
+    assert "two-factor" in setup and "css/admin.css" in setup  # the admin's header and colours
+    assert "authenticator app" in setup
+
+    device = nurse.totpdevice_set.create(name="default")
+    StaticDevice.objects.create(user=nurse, name="backup").token_set.create(token="abcd1234")
+    client.logout()
+    log_in(client, "yan", PASSWORD)
+    enter_code(client, next_code(device))
+    for name in ("two_factor:backup_tokens", "two_factor:profile"):
+        page = client.get(reverse(name))
+        assert page.status_code == 200, name
+        assert "phone number" not in page.text.lower() and "backup phone" not in page.text.lower()
+        assert "two-factor" in page.text
+    codes = client.get(reverse("two_factor:backup_tokens")).text
+    assert "authenticator app is not at hand" in codes
+    assert '<ul class="backup-codes">' in codes and "abcd1234" in codes

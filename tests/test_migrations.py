@@ -164,7 +164,7 @@ def test_a_database_at_the_old_history_migrates_and_keeps_its_content(old_databa
     assert found["pages"] == [200] * 6
     assert found["search"][0] == "Is primary liver cancer prone to metastasis?"  # the index
     assert found["sidebar_rows"] == 30
-    # 0007: view, change and delete readers' feedback; 0008: publish articles
+    # 0007: view, change and delete readers' feedback; 0010: publish articles
     assert len(found["editors"]) == 34 + 3 + 1
 
 

@@ -292,7 +292,7 @@ def test_a_draft_preview_shows_the_other_voices_it_would_get(corpus, admin_clien
     )
     response = admin_client.get(draft.get_absolute_url())
     assert response.status_code == 200
-    related = response.context["related"]
+    related = response.context["voices"].related
     assert len(related) == 5
     assert all(corpus[r.pk] == "gallstones" for r in related)
     assert not RelatedArticle.objects.filter(article=draft).exists()

@@ -59,6 +59,7 @@ def test_article_page_says_who_reviewed_it_and_when(reader):
     article = reviewed(date(2025, 3, 4))
     article.reviewed_by.title = "Chief physician"
     article.reviewed_by.save()
+    make_article(doctor=article.reviewed_by)  # the reviewer's own page is linked once it has one
     html = reader.get(article.get_absolute_url()).text
     assert (
         'Medically reviewed by <a href="/doctors/li-hu-chen/">Li Hu Chen</a>, Chief physician '

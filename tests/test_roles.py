@@ -37,7 +37,7 @@ def test_editors_group_has_exactly_the_content_permissions():
         }
         | {("articles", "view_articleslug"), ("articles", "view_relatedarticle")}
         | {("articles", f"{action}_feedback") for action in ("change", "delete", "view")}
-        | {("articles", "publish_article")}  # 0008: everyone who could change one published
+        | {("articles", "publish_article")}  # 0010: everyone who could change one published
     )
     assert granted == expected
     assert not group.permissions.filter(content_type__app_label__in=["auth", "reversion"])

@@ -1,10 +1,10 @@
 """The public pages, read as a reader would: content, sidebar, 404s and query budgets."""
 
-import re
 from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +37,7 @@ def outline(response) -> Outline:
 
 
 def sidebar(response) -> list[str]:
-    return [article.slug for article in response.context["related"]]
+    return [article.slug for article in response.context["voices"].related]
 
 
 # -- Pages render the source content ---------------------------------------------------------
@@ -73,9 +73,11 @@ def test_main_article_page_has_byline_date_and_other_voices_in_page_order(client
     response = client.get(main.get_absolute_url())
     html = response.text
     assert "<h1>Can liver calcifications be liver cancer?</h1>" in html
+    # The source's "Updated on" falls on the publication day: shown alone, word for word.
     assert 'Updated on <time datetime="2024-12-21">December 21, 2024</time>' in html
+    assert "Published <time" not in html.split('<aside class="sidebar"')[0]
     assert '<aside class="sidebar" aria-labelledby="other-voices-heading">' in html
-    assert [a.title for a in response.context["related"]] == [
+    assert [a.title for a in response.context["voices"].related] == [
         "Symptoms of late-stage liver cancer deterioration",
         "What to do if vomiting occurs in liver cancer?",
         "Is primary liver cancer prone to metastasis?",
@@ -92,7 +94,7 @@ def test_every_article_has_a_full_sidebar_of_the_other_answers(client, site_cont
     # test_related.py (test_related_articles_stay_on_topic).
     for article in Article.objects.all():
         response = client.get(article.get_absolute_url())
-        related = response.context["related"]
+        related = response.context["voices"].related
         assert len(related) == 5
         assert set(related) == set(Article.objects.exclude(pk=article.pk))
 
@@ -204,25 +206,91 @@ def test_a_topic_only_unpublished_answers_use_is_a_404_like_an_unknown_one(clien
     assert [a.title for a in known.context["page"].object_list] == ["Known?"]
 
 
-def test_a_doctor_with_no_live_answer_keeps_a_profile_that_shows_no_draft(client):
-    """Doctors and departments are public (the departments page lists every doctor), so their
-    pages answer; what they show is live answers only: no draft's title, no draft in a count."""
+def test_a_doctor_or_department_with_no_live_answer_is_unknown_to_readers(client, staff_client):
+    """The rule topics follow: a department or doctor whose answers are all drafts or
+    scheduled is listed nowhere and its pages and feeds are 404s, for staff too (their pages
+    show live answers only, so there would be nothing to see)."""
     department = make_department("Hepatology")
     doctor = make_doctor("Wu Lan", department)
     make_article("Secret draft?", doctor, status=Article.Status.DRAFT, published_at=None)
     make_article("Scheduled?", doctor, published_at=timezone.now() + timedelta(days=1))
-    pages = {
-        "doctor": doctor.get_absolute_url(),
-        "department": department.get_absolute_url(),
-        "departments": reverse("articles:department_list"),
-    }
-    for name, url in pages.items():
+    live = make_article("Live?", make_doctor("Li Na", make_department("Oncology")))
+    for url in [
+        doctor.get_absolute_url(),
+        department.get_absolute_url(),
+        reverse("articles:doctor_feed", args=[doctor.slug]),
+        reverse("articles:department_feed", args=[department.slug]),
+        reverse("articles:department_atom", args=[department.slug]),
+    ]:
+        assert client.get(url).status_code == 404, url
+        assert staff_client.get(url).status_code == 404, url
+    for url in [reverse("articles:home"), reverse("articles:department_list")]:
         page = client.get(url)
-        assert page.status_code == 200, name
-        assert "Secret draft?" not in page.text and "Scheduled?" not in page.text, name
-        assert not re.search(r"[1-9] answers?\b", page.text), name
-    assert "0 answers" in client.get(pages["department"]).text
-    assert "No published answers here yet." in client.get(pages["doctor"]).text
+        assert "Hepatology" not in page.text and "Wu Lan" not in page.text, url
+        assert "Oncology" in page.text, url
+    assert client.get(live.doctor.get_absolute_url()).status_code == 200
+
+
+def test_a_department_whose_only_answer_is_scheduled_opens_when_it_goes_live(client):
+    department = make_department("Hepatology")
+    doctor = make_doctor("Wu Lan", department)
+    at = timezone.now() + timedelta(days=1)
+    make_article("Scheduled?", doctor, published_at=at)
+    pages = [department.get_absolute_url(), doctor.get_absolute_url()]
+    assert [client.get(url).status_code for url in pages] == [404, 404]
+    assert (
+        "Hepatology"
+        not in client.get(reverse("articles:sitemap_section", args=["departments"])).text
+    )
+    with time_machine.travel(at + timedelta(minutes=1)):
+        assert [client.get(url).status_code for url in pages] == [200, 200]
+        assert "Hepatology" in client.get(reverse("articles:home")).text
+
+
+def test_a_department_with_a_live_answer_lists_only_doctors_who_have_one(client):
+    department = make_department("Hepatology")
+    author = make_doctor("Wu Lan", department)
+    make_article("Live?", author)
+    waiting = make_doctor("Zhao Min", department)
+    make_article("Scheduled?", waiting, published_at=timezone.now() + timedelta(days=1))
+    make_doctor("Qian Yu", department)  # no answer at all
+    for url in [department.get_absolute_url(), reverse("articles:department_list")]:
+        page = client.get(url)
+        assert "Wu Lan" in page.text, url
+        assert "Zhao Min" not in page.text and "Qian Yu" not in page.text, url
+        assert "Scheduled?" not in page.text, url
+    assert "1 answer<" in client.get(department.get_absolute_url()).text
+
+
+def test_a_doctor_moved_between_departments_takes_the_department_pages_with_them(client):
+    """Departments are found through their doctors' answers, so a move empties one department
+    (now a 404) and fills the other, with nothing for an editor to tidy up."""
+    old, new = make_department("Infectious Diseases"), make_department("Hepatology")
+    doctor = make_doctor("Wu Lan", old)
+    make_article("Hepatitis B in the family?", doctor)
+    assert client.get(old.get_absolute_url()).status_code == 200
+    assert client.get(new.get_absolute_url()).status_code == 404
+    doctor.department = new
+    doctor.save()
+    assert client.get(old.get_absolute_url()).status_code == 404
+    page = client.get(new.get_absolute_url())
+    assert [a.title for a in page.context["page"].object_list] == ["Hepatitis B in the family?"]
+    assert [d.name for d in page.context["doctors"]] == ["Wu Lan"]
+    home = client.get(reverse("articles:home")).text
+    assert "Infectious Diseases" not in home and "Hepatology" in home
+
+
+def test_a_reviewer_without_a_live_answer_of_their_own_is_named_but_not_linked(client):
+    reviewer = make_doctor("Bo Chen")
+    article = make_article(
+        "Reviewed?", reviewed_by=reviewer, reviewed_on=timezone.localdate() - timedelta(days=1)
+    )
+    html = client.get(article.get_absolute_url()).text
+    assert "Medically reviewed by Bo Chen" in html
+    assert reviewer.get_absolute_url() not in html
+    make_article("Bo Chen's own answer?", reviewer)
+    html = client.get(article.get_absolute_url()).text
+    assert f'<a href="{reviewer.get_absolute_url()}">Bo Chen</a>' in html
 
 
 def test_article_list_is_paginated_newest_first(client):
@@ -363,9 +431,10 @@ def test_control_characters_in_a_slug_are_404_on_every_database(client, url):
 
 def test_departments_and_doctors_are_listed_by_name(client):
     zoology = make_department("Zoology")
-    make_department("Anatomy")
-    make_doctor("Zhou", zoology)
-    make_doctor("Ahn", zoology)
+    anatomy = make_department("Anatomy")
+    make_article(doctor=make_doctor("Zhou", zoology))
+    make_article(doctor=make_doctor("Ahn", zoology))
+    make_article(doctor=make_doctor("Bai", anatomy))
     home = client.get(reverse("articles:home"))
     assert [d.name for d in home.context["departments"]] == ["Anatomy", "Zoology"]
     page = client.get(zoology.get_absolute_url())

@@ -9,7 +9,7 @@ from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from ..durations import humanize
 from ..models import (
@@ -22,13 +22,18 @@ from ..models import (
     RelatedPick,
     Topic,
 )
+from ..related import other_voices
+from ..related.explain import explain
+from ..tags import renamed_on_matching
 from . import rules, working_copies
-from .duplicates import similar_questions
+from .deletion import deleted_objects
+from .duplicates import similar_questions, similar_titles, warning
 from .forms import ArticleAdminForm, DoctorAdminForm
 from .history import HistoryAdmin, revision_of_one
 from .preview import body_preview
 from .publishing_admin import PublishingAdmin
 from .reviews import DUE_SOON
+from .sections import FoldedWhenEmptyMixin
 
 TAG_SUGGESTIONS = 10
 
@@ -138,23 +143,16 @@ class RelatedExclusionInline(admin.TabularInline):
 
 
 class RelatedArticleInline(admin.TabularInline):
-    """The stored sidebar, read-only, with the parts of each score: why it is related."""
+    """The sidebar as readers get it, read-only, each entry explained in words. The table is
+    drawn from ``explain()``, not from form rows: nothing here is edited, and the stored list
+    holds reserves that readers never see."""
 
     model = RelatedArticle
     fk_name = "article"
-    fields = [
-        "rank",
-        "related",
-        "is_pick",
-        "score",
-        "text_score",
-        "concept_score",
-        "tag_score",
-        "boosts",
-    ]
-    readonly_fields = fields
+    template = "admin/articles/article/other_voices.html"
     can_delete = False
     extra = 0
+    max_num = 0
     verbose_name_plural = "Other Voices as readers see them (computed; why each is related)"
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
@@ -165,11 +163,14 @@ class RelatedArticleInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RelatedArticle]:
-        return super().get_queryset(request).select_related("related")
+        return super().get_queryset(request).none()
 
-    @admin.display(description="department + doctor")
-    def boosts(self, entry: RelatedArticle) -> str:
-        return f"{entry.department_score:.2f} + {entry.doctor_score:.2f}"
+    def get_formset(self, request: HttpRequest, obj: Article | None = None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A class made for this request, so the rows cannot leak into another one.
+        ranked = obj is not None and obj.state != Article.State.DRAFT
+        formset.other_voices = explain(obj, other_voices(obj)) if ranked else None
+        return formset
 
 
 class ReferenceInline(admin.TabularInline):
@@ -181,19 +182,12 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishingAdmin, HistoryAdmin):
+class ArticleAdmin(PublishingAdmin, FoldedWhenEmptyMixin, HistoryAdmin):
     form = ArticleAdminForm
-    # Status right after the title, so it stays in view on a phone.
-    list_display = [
-        "title",
-        "state_label",
-        "doctor",
-        "department",
-        "updated_at",
-        "next_review_due",
-        "helpful_count",
-        "unhelpful_count",
-    ]
+    folded_when_empty = ("Clinical review", "Audio answer")
+    inlines_folded_when_empty = (RelatedPickInline, RelatedExclusionInline, RelatedArticleInline)
+    # Five columns, so the title keeps its width at 1280 px; on a phone each row is a card.
+    list_display = ["title", "state_label", "doctor_and_department", "review", "reader_feedback"]
     list_filter = [PublicationFilter, ReviewFilter, "doctor__department", "doctor", "tags"]
     list_select_related = ["doctor__department"]
     search_fields = ["title", "summary", "body", "doctor__name"]
@@ -247,6 +241,11 @@ class ArticleAdmin(PublishingAdmin, HistoryAdmin):
                 name="articles_article_tag_suggestions",
             ),
             path(
+                "similar-titles/",
+                self.admin_site.admin_view(self.similar_titles_view),
+                name="articles_article_similar_titles",
+            ),
+            path(
                 "body-preview/",
                 self.admin_site.admin_view(self.body_preview_view),
                 name="articles_article_body_preview",
@@ -257,17 +256,35 @@ class ArticleAdmin(PublishingAdmin, HistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         return super().get_queryset(request).with_feedback_counts()
 
-    @admin.display(description="helpful", ordering="helpful_count")
-    def helpful_count(self, article: Article) -> int:
-        return article.helpful_count
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        return deleted_objects(objs, request, self.admin_site)
 
-    @admin.display(description="not helpful", ordering="unhelpful_count")
-    def unhelpful_count(self, article: Article) -> int:
-        return article.unhelpful_count
+    @admin.display(description="feedback", ordering="helpful_count")
+    def reader_feedback(self, article: Article) -> str:
+        if not (article.helpful_count or article.unhelpful_count):
+            return format_html('<span class="quiet">{}</span>', "no feedback yet")
+        return format_html(
+            '<span class="feedback-count" title="{} helpful, {} not helpful">👍 {} · 👎 {}</span>',
+            article.helpful_count,
+            article.unhelpful_count,
+            article.helpful_count,
+            article.unhelpful_count,
+        )
 
-    @admin.display(description="department", ordering="doctor__department__name")
-    def department(self, article: Article) -> str:
-        return article.doctor.department.name
+    @admin.display(description="doctor", ordering="doctor__name")
+    def doctor_and_department(self, article: Article) -> str:
+        return format_html(
+            '{}<br><span class="quiet">{}</span>', article.doctor.name, article.doctor.department
+        )
+
+    @admin.display(description="next review", ordering="next_review_due")
+    def review(self, article: Article) -> str:
+        if article.next_review_due is None:
+            return format_html('<span class="quiet">{}</span>', "never reviewed")
+        when = date_format(article.next_review_due)
+        if article.review_is_overdue:
+            return format_html('<span class="review-overdue">was due {}</span>', when)
+        return f"due {when}"
 
     @admin.display(description="status", ordering="published_at")
     def state_label(self, article: Article) -> str:
@@ -309,22 +326,37 @@ class ArticleAdmin(PublishingAdmin, HistoryAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        if change and "title" not in form.changed_data:
-            return
-        # A working copy is like its own live answer by design: that one is no duplicate.
-        for match in similar_questions(obj.title, exclude_pk=obj.working_copy_of_id or obj.pk):
-            other = match.article
+        if taken := getattr(form, "slug_taken_by", None):
             self.message_user(
                 request,
                 format_html(
-                    "This question looks very like “<a href='{}'>{}</a>” by {} ({}% similar). "
-                    "If it is the same question, consider improving that answer instead.",
-                    reverse("admin:articles_article_change", args=[other.pk]),
-                    other.title,
-                    other.doctor.name,
-                    round(match.score * 100),
+                    "The address {} belongs to “<a href='{}'>{}</a>”, so this answer's is {}.",
+                    taken.get_absolute_url(),
+                    reverse("admin:articles_article_change", args=[taken.pk]),
+                    taken.title,
+                    obj.get_absolute_url(),
                 ),
-                messages.WARNING,
+                messages.INFO,
+            )
+        # After a save, not while the form is shown again: the title field checks as the
+        # editor types, and only then, so the two never show the same list at once.
+        if change and "title" not in form.changed_data:
+            return
+        # A working copy is like its own live answer by design: that one is no duplicate.
+        if matches := similar_questions(obj.title, exclude_pk=obj.working_copy_of_id or obj.pk):
+            self.message_user(request, warning(matches), messages.WARNING)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        if "tags" not in form.changed_data:
+            return
+        if matched := renamed_on_matching(form.cleaned_data["tags"], form.instance.tags.all()):
+            self.message_user(
+                request,
+                "Tags matched existing ones: "
+                + ", ".join(f"“{typed}” → “{kept}”" for typed, kept in matched)
+                + ".",
+                messages.INFO,
             )
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
@@ -400,6 +432,13 @@ class ArticleAdmin(PublishingAdmin, HistoryAdmin):
             .order_by("-article_count", "name")[:TAG_SUGGESTIONS]
         )
         return JsonResponse({"results": [{"name": t.name, "count": t.article_count} for t in tags]})
+
+    @method_decorator(require_GET)
+    def similar_titles_view(self, request: HttpRequest) -> JsonResponse:
+        """Answers whose question reads like the title being typed."""
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        return similar_titles(request)
 
     @method_decorator(require_POST)
     def body_preview_view(self, request: HttpRequest) -> JsonResponse:

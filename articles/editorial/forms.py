@@ -1,11 +1,15 @@
 """Admin forms: they check uploads and review dates, so bad input is a form error, never a 500."""
 
 from django import forms
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from taggit.forms import TagWidget
 
 from ..models import Article, Doctor, Topic
 from ..richtext import MAX_BODY_CHARACTERS, MAX_NESTING
+from ..slugs import slug_for, unique_slug
 from ..tags import has_address
 from . import rules
 from .media import audio_duration, process_photo
@@ -21,6 +25,32 @@ class MarkdownWidget(forms.Textarea):
 
     class Media:
         js = ["js/markdown-preview.js"]
+
+
+class FileUploadWidget(forms.ClearableFileInput):
+    """Django's file input with "Currently … Clear" and "Change" on lines of their own: bare,
+    they are laid out side by side in the admin's flex row."""
+
+    template_name = "articles/widgets/file_upload.html"
+
+
+class DuplicateCheckWidget(forms.TextInput):
+    """The title's input, with the answers it reads like listed under it as the editor types."""
+
+    template_name = "articles/widgets/duplicate_check.html"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs)
+        self.exclude: int | None = None  # the article being edited is not its own duplicate
+        self.check_now = False  # a form shown again with errors: check the title at once
+
+    class Media:
+        js = ["js/duplicate-check.js"]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"] |= {"exclude": self.exclude, "check_now": self.check_now}
+        return context
 
 
 class TagAutocompleteWidget(TagWidget):
@@ -75,9 +105,10 @@ class ArticleAdminForm(DerivedFieldsForm):
         model = Article
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose and order them)
         widgets = {
+            "title": DuplicateCheckWidget(attrs={"class": "vTextField"}),
             "body": MarkdownWidget(attrs={"rows": 18}),
             "tags": TagAutocompleteWidget(attrs={"autocomplete": "off"}),
-            "audio": forms.ClearableFileInput(attrs={"accept": AUDIO_ACCEPT}),
+            "audio": FileUploadWidget(attrs={"accept": AUDIO_ACCEPT}),
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -87,21 +118,56 @@ class ArticleAdminForm(DerivedFieldsForm):
                 f" At most {MAX_BODY_CHARACTERS:,} characters, and lists or quotes at most "
                 f"{MAX_NESTING} levels deep."
             )
+        if "title" in self.fields:
+            self.fields["title"].widget.exclude = (
+                self.instance.working_copy_of_id or self.instance.pk
+            )
+            self.fields["title"].widget.check_now = self.is_bound
         if "slug" in self.fields:
             # Made from the title on save (unique, Unicode-friendly) when left empty.
             self.fields["slug"].required = False
             self.fields["slug"].help_text = (
-                "The web address, /articles/this-slug/. Leave empty to make one from the "
-                "title. Changing it later keeps the old address working: it redirects here."
+                "The web address, /articles/this-slug/. Leave it as the title makes it, or "
+                "empty: if another answer has that address, a number is added (…-2). "
+                "Changing it later keeps the old address working: it redirects here."
             )
+        # The answer whose address the title's slug would have been, when this one got
+        # a number instead; the admin tells the editor after the save.
+        self.slug_taken_by: Article | None = None
 
     def clean_slug(self):
-        """Unique among answers; a working copy may keep its own live answer's address."""
-        slug = self.cleaned_data.get("slug")
-        mine = {self.instance.pk, self.instance.working_copy_of_id} - {None}
-        if slug and Article.objects.filter(slug=slug).exclude(pk__in=mine).exists():
-            raise forms.ValidationError("Another answer already has this web address (slug).")
-        return slug
+        """A slug the editor typed that another answer has is an error naming that answer;
+        the one the title gives (as the form fills it in) or none is made unique, since the
+        editor never chose it: never "Article with this Slug already exists." for it."""
+        slug = self.cleaned_data.get("slug", "")
+        title = self.cleaned_data.get("title")
+        # A working copy may keep (or be given) its own live answer's address.
+        owner = self.instance.working_copy_of or self.instance
+        others = Article.objects.exclude(pk__in={owner.pk, self.instance.pk} - {None})
+        taken = others.filter(slug=slug).first() if slug else None
+        if not title:
+            if taken:
+                raise forms.ValidationError(self._taken_message(taken))
+            return slug
+        wanted = slug_for(Article, title, fallback="article")
+        if slug and slug != wanted:
+            if taken:
+                raise forms.ValidationError(self._taken_message(taken))
+            return slug
+        unique = unique_slug(owner, title, fallback="article")
+        if unique != wanted:
+            self.slug_taken_by = others.filter(slug=wanted).first()
+        return unique
+
+    @staticmethod
+    def _taken_message(taken: Article) -> str:
+        return format_html(
+            "The address /articles/{}/ is already used by “<a href='{}'>{}</a>”. Choose "
+            "another, or empty this field to make one from the title.",
+            taken.slug,
+            reverse("admin:articles_article_change", args=[taken.pk]),
+            taken.title,
+        )
 
     def clean_when(self):
         when = self.cleaned_data.get("when")
@@ -163,7 +229,7 @@ class DoctorAdminForm(DerivedFieldsForm):
         # decoding it, with a clear message for each failure. ImageField would open it first
         # and call a 60-megapixel photo "not a valid image".
         field_classes = {"photo": forms.FileField}
-        widgets = {"photo": forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT})}
+        widgets = {"photo": FileUploadWidget(attrs={"accept": PHOTO_ACCEPT})}
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
@@ -176,21 +242,74 @@ class DoctorAdminForm(DerivedFieldsForm):
         return photo
 
 
+def check_tag_name(name: str, *, besides) -> str:
+    """A tag's name as typed in the tag admin or a merge: something to make its page's address
+    from, and no other tag's name in other capitals (taggit would treat the two as one)."""
+    name = name.strip()
+    if not has_address(name):
+        raise forms.ValidationError(
+            "A tag needs a letter or digit to name its page after; use words."
+        )
+    twin = Topic.objects.filter(name__iexact=name).exclude(pk__in=besides).first()
+    if twin:
+        raise forms.ValidationError(
+            f"The tag “{twin.name}” already exists; tags ignore capitals. "
+            "Use it, or merge the two from the tag list."
+        )
+    return name
+
+
 class TopicAdminForm(forms.ModelForm):
     class Meta:
         model = Topic
         fields = ["name", "slug"]
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        if not has_address(name):
+        return check_tag_name(self.cleaned_data["name"], besides=[self.instance.pk])
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        taken = Topic.objects.filter(slug=slug).exclude(pk=self.instance.pk).first()
+        if taken and "name" not in self.errors:
             raise forms.ValidationError(
-                "A tag needs a letter or digit to name its page after; use words."
+                f"The address /tags/{slug}/ belongs to the tag “{taken.name}”; choose another."
             )
-        twin = Topic.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
-        if twin:
-            raise forms.ValidationError(
-                f"The tag “{twin.name}” already exists; tags ignore capitals. "
-                "Use it, or merge the two from the tag list."
-            )
-        return name
+        return slug
+
+    def validate_unique(self):
+        """One message per problem: a name that clashes already names the other tag, and
+        the slug made from it clashes with that tag's for the same reason."""
+        if "name" not in self.errors:
+            super().validate_unique()
+
+
+class TagMergeForm(forms.Form):
+    """The merge's confirmation: which of the selected tags to keep, and optionally a new name
+    for it (the others' names become free, so it may be one of theirs in other capitals)."""
+
+    merge_into = forms.TypedChoiceField(
+        label="Keep which tag?", coerce=int, widget=forms.RadioSelect(attrs={"class": "radiolist"})
+    )
+    new_name = forms.CharField(
+        label="Rename the kept tag to",
+        required=False,
+        max_length=Topic._meta.get_field("name").max_length,
+        help_text="Optional. Leave empty to keep its name.",
+    )
+
+    def __init__(self, *args, tags: list[Topic], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.tags = tags
+        self.fields["merge_into"].choices = [
+            (t.pk, f"{t.name} ({t.article_count} article{pluralize(t.article_count)})")
+            for t in tags
+        ]
+        self.fields["merge_into"].initial = tags[0].pk
+
+    def clean_new_name(self):
+        name = self.cleaned_data["new_name"].strip()
+        return check_tag_name(name, besides=[t.pk for t in self.tags]) if name else ""
+
+    @property
+    def target(self) -> Topic:
+        return next(t for t in self.tags if t.pk == self.cleaned_data["merge_into"])

@@ -11,21 +11,30 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import reversion
+from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from reversion.admin import VersionAdmin
-from reversion.models import Version
+from reversion.models import Revision, Version
+
+from ..durations import humanize
 
 HIDDEN_FIELDS = {"id", "body_html"}  # derived or internal: the diff shows what editors typed
-_TOKEN = re.compile(r"\S+|\s+")
+WHEN_FORMAT = "j M Y, H:i:s"
+DATE_FORMAT = "j M Y"
+_TOKEN = re.compile(r"\w+|[^\w\s]+|\s+")  # words, punctuation, spaces
 
 
 @dataclass
@@ -56,7 +65,14 @@ class Change:
         return mark_safe("".join(parts))  # noqa: S308 (every piece of text above is escaped)
 
 
+def when(moment: datetime) -> str:
+    """A revision's time as the history shows it: to the second, so two saves a minute apart
+    read differently, in the site's time zone."""
+    return date_format(timezone.localtime(moment), WHEN_FORMAT)
+
+
 def _display(field: models.Field, value) -> str:
+    """A stored value as editors and readers see it, not as Python prints it."""
     if value in (None, ""):
         return "—"
     if field.choices:
@@ -64,6 +80,14 @@ def _display(field: models.Field, value) -> str:
     if field.is_relation:
         related = field.related_model._base_manager.filter(pk=value).first()
         return str(related) if related else f"#{value} (deleted)"
+    if isinstance(value, datetime):
+        return when(value)
+    if isinstance(value, date):
+        return date_format(value, DATE_FORMAT)
+    if isinstance(value, timedelta):
+        return humanize(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     return str(value)
 
 
@@ -120,6 +144,11 @@ def changes_between(old: Version, new: Version) -> list[Change]:
     return changes
 
 
+def _author(version: Version) -> str:
+    user = version.revision.user
+    return user.get_username() if user else "an unknown user"
+
+
 @contextmanager
 def revision_of_one(request: HttpRequest, comment: str) -> Iterator[None]:
     """A revision for one row. Bulk actions make one per row: restoring a revision restores
@@ -131,9 +160,12 @@ def revision_of_one(request: HttpRequest, comment: str) -> Iterator[None]:
 
 
 class HistoryAdmin(VersionAdmin):
-    """reversion's history (who, when, what) with a compare step and restore."""
+    """reversion's history (who, when, what), newest first, with a compare step and restore."""
 
     object_history_template = "admin/history_with_compare.html"
+    revision_form_template = "admin/history_restore.html"
+    history_latest_first = True
+    history_order_by_date = True
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
         """reversion's list, minus its one revision around every bulk action (see
@@ -153,7 +185,8 @@ class HistoryAdmin(VersionAdmin):
         ]
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
-        """reversion's list of versions, each with its id for the compare form."""
+        """reversion's list of versions, newest (the current one) first, each with its id for
+        the compare form."""
         opts = self.model._meta
         versions = self._reversion_order_version_queryset(
             request,
@@ -163,16 +196,56 @@ class HistoryAdmin(VersionAdmin):
             {
                 "version": version,
                 "revision": version.revision,
+                "when": when(version.revision.date_created),
+                "is_current": index == 0,
                 "url": reverse(
                     f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_revision",
                     args=[quote(version.object_id), version.pk],
                 ),
             }
-            for version in versions
+            for index, version in enumerate(versions)
         ]
         context = {"action_list": action_list, **(extra_context or {})}
         # Django's own history view (permissions, log entries), past reversion's.
         return super(VersionAdmin, self).history_view(request, object_id, context)
+
+    def revision_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context=None
+    ):
+        """reversion's restore form, worded for editors; after a restore, a message and a
+        history entry that name the version restored."""
+        version = get_object_or_404(
+            Version.objects.select_related("revision__user"),
+            pk=version_id,
+            object_id=unquote(object_id),
+        )
+        restored = f"the version of {when(version.revision.date_created)} by {_author(version)}"
+        request.restoring = restored  # read by response_change, once the form has saved
+        context = {
+            "title": "Restore this version",
+            "version_when": when(version.revision.date_created),
+            "version_by": _author(version),
+            **(extra_context or {}),
+        }
+        response = super().revision_view(request, object_id, version_id, context)
+        if getattr(request, "restored", False):
+            # reversion words the new revision's comment itself, after the form has saved.
+            newest = Version.objects.get_for_object_reference(self.model, unquote(object_id))
+            Revision.objects.filter(pk=newest.order_by("-pk").values("revision")[:1]).update(
+                comment=f"Restored {restored}."
+            )
+        return response
+
+    def response_change(self, request: HttpRequest, obj) -> HttpResponse:
+        restoring = getattr(request, "restoring", None)
+        if restoring is None:
+            return super().response_change(request, obj)
+        request.restored = True
+        self.message_user(request, f"Restored {restoring}.", messages.SUCCESS)
+        opts = self.model._meta
+        return redirect(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history", quote(obj.pk)
+        )
 
     def compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id))
@@ -193,6 +266,12 @@ class HistoryAdmin(VersionAdmin):
             "title": f"Changes to “{obj}”",
             "old": old,
             "new": new,
+            "old_when": when(old.revision.date_created),
+            "new_when": when(new.revision.date_created),
+            "old_by": _author(old),
+            "new_by": _author(new),
+            "new_is_current": new.pk
+            == versions.order_by("-revision__date_created", "-pk").values_list("pk", flat=True)[0],
             "changes": changes_between(old, new),
         }
         return TemplateResponse(request, "admin/history_compare.html", context)

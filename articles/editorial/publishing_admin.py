@@ -117,15 +117,9 @@ class PublishingAdmin:
                 rules.unpublish(obj)
             elif button == "_schedule_unpublish":
                 rules.schedule_unpublish(obj, form.cleaned_data["when"])
+        # A working copy's button acts once everything is saved (see _after_save).
+        request.scheduled_for = form.cleaned_data.get("when")
         super().save_model(request, obj, form, change)
-
-    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        obj = form.instance
-        if obj.is_working_copy:
-            request.outcome = self._act_on_copy(request, obj, form.cleaned_data.get("when"))
-        else:
-            request.outcome = _outcome(pressed(request.POST), obj)
 
     def _act_on_copy(self, request: HttpRequest, copy: Article, when) -> str:
         button = pressed(request.POST)
@@ -174,9 +168,16 @@ class PublishingAdmin:
         return self._after_save(request, obj) or super().response_change(request, obj)
 
     def _after_save(self, request: HttpRequest, obj: Article) -> HttpResponse | None:
-        """Back to the answer's form, saying what happened, for every button but the popup's."""
-        outcome = getattr(request, "outcome", None)
-        if outcome is None or "_popup" in request.POST:
+        """Once the form, its tags and inline rows are saved (and other save_related steps
+        have read them): a working copy's button acts; then back to the answer's form, saying
+        what happened. A restore from History keeps reversion's own response."""
+        if request.resolver_match.url_name in RESTORING:
+            return None
+        if obj.is_working_copy:
+            outcome = self._act_on_copy(request, obj, request.scheduled_for)
+        else:
+            outcome = _outcome(pressed(request.POST), obj)
+        if "_popup" in request.POST:
             return None
         self.message_user(request, outcome, messages.SUCCESS)
         pk = obj.working_copy_of_id or obj.pk

@@ -62,3 +62,11 @@ def review_due(reviewed_on: date | None, next_due: date | None = None) -> date |
     if reviewed_on is None:
         return next_due
     return next_due or next_review_due(reviewed_on)
+
+
+def mark_updated(article: Article, on: date | None = None) -> None:
+    """A substantive change to a live answer dates it: readers see "Updated on", with no date
+    for the editor to type. Changes to a draft or a scheduled answer leave it alone (readers
+    have not seen them yet). Called when an editor publishes changes to a live answer."""
+    if article.is_live:
+        article.updated_at = on or timezone.localdate()

@@ -9,7 +9,7 @@ from .content import (
     TaggedArticle,
     Topic,
 )
-from .curation import ArticleSlug, Reference, RelatedExclusion, RelatedPick
+from .curation import ArticleSlug, Reference, RelatedExclusion, RelatedPick, TopicSlug
 from .feedback import Feedback
 from .indexes import (
     ArticleTerm,
@@ -38,4 +38,5 @@ __all__ = [
     "TaggedArticle",
     "Term",
     "Topic",
+    "TopicSlug",
 ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from html import unescape
 
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -31,6 +32,13 @@ class SlugQuerySet(models.QuerySet):
 
 
 class DepartmentQuerySet(SlugQuerySet):
+    def live(self) -> DepartmentQuerySet:
+        """Departments with a live answer: the only ones readers are shown or can open. One
+        whose answers are all drafts or scheduled is unknown to readers, like such a topic."""
+        return self.filter(
+            Exists(Article.objects.published().filter(doctor__department=OuterRef("pk")))
+        )
+
     def with_article_counts(self) -> DepartmentQuerySet:
         return self.annotate(
             article_count=Count(
@@ -74,6 +82,10 @@ class Department(models.Model):
 
 
 class DoctorQuerySet(SlugQuerySet):
+    def live(self) -> DoctorQuerySet:
+        """Doctors with a live answer of their own: the only ones readers are shown or can open."""
+        return self.filter(Exists(Article.objects.published().filter(doctor=OuterRef("pk"))))
+
     def with_article_counts(self) -> DoctorQuerySet:
         return self.annotate(
             article_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
@@ -209,11 +221,17 @@ class ArticleQuerySet(SlugQuerySet):
         return self.select_related("doctor__department")
 
     def for_page(self) -> ArticleQuerySet:
-        """Everything the article page shows besides Other Voices, in three queries."""
+        """Everything the article page shows besides Other Voices, in three queries; whether
+        the reviewing doctor has a page readers can open (a live answer of their own)."""
         return (
             self.for_listing()
             .select_related("reviewed_by__department")
             .prefetch_related("tags", "references")
+            .annotate(
+                reviewer_listed=Exists(
+                    Article.objects.published().filter(doctor=OuterRef("reviewed_by"))
+                )
+            )
         )
 
 
@@ -460,6 +478,23 @@ class Article(models.Model):
     @property
     def is_live(self) -> bool:
         return self.state == self.State.LIVE
+
+    @property
+    def published_on(self) -> date | None:
+        """The day readers see as the publication date; a draft has none."""
+        if self.status != self.Status.PUBLISHED or self.published_at is None:
+            return None
+        return timezone.localdate(self.published_at)
+
+    @property
+    def updated_on(self) -> date | None:
+        """ "Updated on", for a change on or after the publication day. The same day is the
+        source page's own wording ("Updated on December 21, 2024"), shown alone; a date before
+        the publication says nothing the publication date does not."""
+        published = self.published_on
+        if published and self.updated_at and self.updated_at >= published:
+            return self.updated_at
+        return None
 
     @property
     def review_is_overdue(self) -> bool:

@@ -1,5 +1,5 @@
 """An editor's choices about an article beyond its text: related picks and exclusions,
-sources, and the addresses it has had."""
+sources, and the addresses it has had (and those its tags have had)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import reversion
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from taggit.models import Tag
 
 from .content import Article
 
@@ -105,6 +106,35 @@ class ArticleSlug(models.Model):
         return (self.slug,)
 
     natural_key.dependencies = ["articles.article"]
+
+
+class TopicSlugManager(models.Manager):
+    def get_by_natural_key(self, slug: str) -> TopicSlug:
+        return self.get(slug=slug)
+
+
+class TopicSlug(models.Model):
+    """Every slug a tag has had, and those of the tags merged into it: a renamed or merged
+    tag's old address (its page and feeds) answers 301 to the tag it became."""
+
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="addresses")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TopicSlugManager()
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = "tag address"
+        verbose_name_plural = "tag addresses"
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    natural_key.dependencies = ["taggit.tag"]
 
 
 class ReferenceManager(models.Manager):

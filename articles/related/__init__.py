@@ -5,18 +5,30 @@ in one query. ``scoring`` holds the one definition of an article's vectors (word
 concepts, tags) and of a pair's score; ``rebuild()`` recomputes every list with sparse matrices
 and ``refresh(ids)`` keeps lists in step after an edit, both through those functions. Editor
 picks come first and editor exclusions never appear; at most ``PER_DOCTOR`` entries by one
-doctor; only candidates that share words, concepts or tags are ranked, so an unrelated article
-never pads a list.
+doctor; only candidates scoring at least ``FLOOR`` are ranked, so an unrelated article never
+pads a list. A sidebar with fewer than ``SHOWN`` related answers is filled with the latest
+answers of the article's department, shown under their own heading, never as related.
 """
 
 from __future__ import annotations
 
-from ..models import Article, IndexedArticle
+from dataclasses import dataclass
+
+from ..models import Article, Department, IndexedArticle
 from .rebuild import rebuild
 from .refresh import draft_list, refresh, release
 from .scoring import SHOWN
 
-__all__ = ["draft_related", "is_built", "rebuild", "refresh", "related_articles", "release"]
+__all__ = [
+    "SHOWN",
+    "OtherVoices",
+    "is_built",
+    "other_voices",
+    "rebuild",
+    "refresh",
+    "related_articles",
+    "release",
+]
 
 
 def is_built() -> bool:
@@ -35,9 +47,36 @@ def related_articles(article: Article, limit: int = SHOWN) -> list[Article]:
     )
 
 
-def draft_related(article: Article, limit: int = SHOWN) -> list[Article]:
-    """A draft's Other Voices as they would be once published, computed on the fly (drafts
-    have no stored list): what an editor's preview shows."""
-    ids = draft_list(article.pk)
-    found = Article.objects.published().for_listing().in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found][:limit]
+@dataclass(frozen=True)
+class OtherVoices:
+    """A sidebar: the related answers, then (when fewer than ``SHOWN``) the department's
+    latest others, which readers are told are only that."""
+
+    related: list[Article]
+    more: list[Article]
+    department: Department
+
+
+def other_voices(article: Article) -> OtherVoices:
+    """The sidebar readers get: the stored list's live entries (one query) and, only when
+    they are fewer than ``SHOWN``, the department's latest answers (one more). Two indexed
+    reads: one query asking for either would scan every live answer. A draft has no stored
+    list: it is ranked afresh, as publishing would store it, so a preview shows what the live
+    page will."""
+    if article.state == Article.State.DRAFT:
+        ids = draft_list(article.pk)
+        found = Article.objects.published().for_listing().in_bulk(ids)
+        related = [found[pk] for pk in ids if pk in found][:SHOWN]
+    else:
+        related = related_articles(article)
+    department = article.doctor.department
+    more = []
+    if len(related) < SHOWN:
+        more = list(
+            Article.objects.published()
+            .for_listing()
+            .filter(doctor__department=department)
+            .exclude(pk__in=[article.pk, *(other.pk for other in related)])
+            .order_by("-published_at", "-pk")[: SHOWN - len(related)]
+        )
+    return OtherVoices(related, more, department)

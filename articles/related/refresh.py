@@ -62,15 +62,60 @@ def release(article_id: int) -> None:
 
 
 def forget(article_id: int) -> set[int]:
-    """An unpublished article leaves every list and every df; lists refill when recomputed.
-    Returns the articles whose lists it left."""
+    """An unpublished article leaves every list and every df; the lists it left are ranked
+    again at once. Returns the articles whose lists it left."""
     release(article_id)
     ArticleTerm.objects.filter(article_id=article_id).delete()
     RelatedArticle.objects.filter(article_id=article_id).delete()
-    shown_in = RelatedArticle.objects.filter(related_id=article_id)
-    owners = set(shown_in.values_list("article_id", flat=True))
-    shown_in.delete()
+    owners = set(
+        RelatedArticle.objects.filter(related_id=article_id).values_list("article_id", flat=True)
+    )
+    _relist(owners)
     return owners
+
+
+def _relist(owners: set[int]) -> None:
+    """Rank these lists whole again from the postings, as a rebuild would. After an entry
+    leaves a list, what it kept out (a third answer by one doctor, a candidate past
+    ``STORED``) may belong back, which the stored entries alone cannot say: without this a
+    short list stayed one entry short, and an editor's preview, ranked afresh, showed more
+    Other Voices than the live page."""
+    weights: dict[int, dict[int, tuple[str, float]]] = defaultdict(dict)
+    postings = ArticleTerm.objects.filter(article_id__in=owners)
+    for owner, term, kind, weight in postings.values_list(
+        "article_id", "term_id", "term__kind", "weight"
+    ):
+        weights[owner][term] = (kind, weight)
+    similar = {owner: _similar(owner, weights[owner]) for owner in weights}
+    picks, excluded = picks_and_exclusions(list(similar))
+    infos = infos_of(
+        {
+            *similar,
+            *(pk for found in similar.values() for pk in found),
+            *(p for ids in picks.values() for p in ids),
+        }
+    )
+    lists = {
+        owner: rank_list(
+            infos[owner],
+            [infos[p] for p in picks.get(owner, []) if p in infos],
+            excluded.get(owner, set()),
+            [Candidate(infos[pk], *parts) for pk, parts in found.items() if pk in infos],
+        )
+        for owner, found in similar.items()
+        if owner in infos
+    }
+    _store(lists)
+
+
+def _store(lists: dict[int, list[Entry]]) -> None:
+    """Replace these stored lists. Their owners are locked in id order first: a concurrent
+    refresh writing the same list waits for this one instead of colliding on its ranks."""
+    list(Article.objects.select_for_update().filter(pk__in=lists).order_by("pk").values("pk"))
+    RelatedArticle.objects.filter(article_id__in=list(lists)).delete()
+    RelatedArticle.objects.bulk_create(
+        RelatedArticle(**asdict(e)) for entries in lists.values() for e in entries
+    )
 
 
 def _reweight_stalest() -> set[int]:
@@ -120,6 +165,9 @@ def _weights(article_id: int, *, create: bool) -> dict[int, tuple[str, float]]:
     bag = _bag(article_id)
     terms = _terms(bag, create=create)
     n = IndexedArticle.objects.count()
+    # A preview of an article not yet ranked counts it as publishing would, so the preview
+    # and the list stored at publication score alike.
+    unranked = not create and not IndexedArticle.objects.filter(article_id=article_id).exists()
     if create:
         now = {t.pk for t in terms.values()}
         # Locked, so two refreshes of one article cannot both apply the same df change.
@@ -135,10 +183,10 @@ def _weights(article_id: int, *, create: bool) -> dict[int, tuple[str, float]]:
         terms = {
             (t.kind, t.text): t for t in Term.objects.filter(pk__in=[t.pk for t in terms.values()])
         }
-    df = {key: term.df for key, term in terms.items()}
+    df = {key: term.df + unranked for key, term in terms.items()}
     return {
         terms[key].pk: (key[0], weight)
-        for key, weight in vector(bag, df, n).items()
+        for key, weight in vector(bag, df, n + unranked).items()
         if key in terms
     }
 
@@ -186,6 +234,7 @@ def _refresh_one(article_id: int) -> set[int]:
             [Candidate(infos[pk], *parts) for pk, parts in similar.items() if pk in infos],
         )
     }
+    left: set[int] = set()  # lists the article dropped out of
     for owner in neighbours:
         if owner not in infos:
             continue
@@ -197,17 +246,18 @@ def _refresh_one(article_id: int) -> set[int]:
         if owner in similar:
             kept.append(Candidate(me, *similar[owner]))
         entries = rebuilt(owner, kept)
-        if _key(entries) != _key(lists.get(owner, [])):
+        if _shows(lists.get(owner, []), article_id) and not _shows(entries, article_id):
+            left.add(owner)
+        elif _key(entries) != _key(lists.get(owner, [])):
             changed[owner] = entries
 
-    # The lists' owners locked in id order: a concurrent refresh writing the same list waits
-    # for this one instead of colliding on its ranks.
-    list(Article.objects.select_for_update().filter(pk__in=changed).order_by("pk").values("pk"))
-    RelatedArticle.objects.filter(article_id__in=list(changed)).delete()
-    RelatedArticle.objects.bulk_create(
-        RelatedArticle(**asdict(e)) for entries in changed.values() for e in entries
-    )
-    return set(changed)
+    _store(changed)
+    _relist(left)
+    return set(changed) | left
+
+
+def _shows(entries: list[Entry] | list[RelatedArticle], article_id: int) -> bool:
+    return any(e.related_id == article_id for e in entries)
 
 
 def _key(entries: list[Entry] | list[RelatedArticle]) -> list[tuple]:

@@ -30,6 +30,12 @@ B_DEPARTMENT, B_DOCTOR = 0.15, 0.1
 WEIGHTS = {Term.Kind.WORD: W_TEXT, Term.Kind.CONCEPT: W_CONCEPT, Term.Kind.TAG: W_TAGS}
 TITLE_CONCEPT = 6
 SHOWN = 5  # entries a sidebar shows
+# The least score shown as related. Measured (README, Other Voices): on the labelled answers
+# (benchmarks/related_eval) same-topic entries score 0.45 and up but for a few strays (0.07 to
+# 0.09), cross-topic ones from 0.01; on seed_demo's site, where nothing names a clinical concept,
+# the weakest same-topic entry scores 0.15. A family question about hepatitis B shares only
+# "liver" with the six liver-cancer answers: 0.045 to 0.075. Below 0.1 an entry is noise.
+FLOOR = 0.1
 STORED = 10  # entries kept per article, so a list stays full when one is unpublished
 PER_DOCTOR = 2
 MAX_TERMS = 48  # strongest words kept per article vector
@@ -148,8 +154,9 @@ def pair_score(owner: Info, c: Candidate) -> Entry:
 def rank_list(
     article: Info, picks: list[Info], excluded: set[int], candidates: Iterable[Candidate]
 ) -> list[Entry]:
-    """The stored list for ``article``: picks, then the best candidates, diverse by doctor;
-    ties go to the newer article, then the lower id."""
+    """The stored list for ``article``: picks (whatever their score), then the best
+    candidates scoring at least ``FLOOR``, diverse by doctor; ties go to the newer article,
+    then the lower id."""
     entries = [
         Entry(article_id=article.id, related_id=p.id, is_pick=True)
         for p in picks
@@ -161,7 +168,7 @@ def rank_list(
         (
             (-score(article, c), -c.info.published, c.info.id, c)
             for c in candidates
-            if c.info.id not in taken and c.text + c.concept + c.tags > 0
+            if c.info.id not in taken and score(article, c) >= FLOOR
         ),
         key=lambda item: item[:3],
     )

@@ -17,6 +17,7 @@ from articles.models import (
     RelatedExclusion,
     RelatedPick,
     TaggedArticle,
+    TopicSlug,
 )
 
 FILENAME = "content.json"
@@ -46,6 +47,8 @@ def content_in_stable_order() -> list:
         *ArticleSlug.objects.exclude(slug=F("article__slug"))
         .select_related("article")
         .order_by("slug"),
+        # Tags' old addresses too (renamed or merged tags), for the same reason.
+        *TopicSlug.objects.exclude(slug=F("tag__slug")).select_related("tag").order_by("slug"),
     ]
 
 
