@@ -150,8 +150,8 @@ def test_editor_writes_previews_and_publishes_an_answer(new_context, live_server
         files=[{"name": "answer.wav", "mimeType": "audio/wav", "buffer": wav_bytes(62)}],
     )
     shot(page, "02-change-form")
-    page.click("input[value='Save draft']")
-    page.wait_for_selector("text=Saved the draft")
+    page.click("input[name=_continue]")
+    page.wait_for_selector("text=was added successfully")
     article = Article.objects.get(title=TITLE)
     assert article.state == Article.State.DRAFT
     assert sorted(article.tags.names()) == ["coffee", "fatty liver"]
@@ -269,11 +269,11 @@ def test_the_admins_own_widgets_work_under_the_csp(new_context, live_server, new
 
     # Two saves, then the history compares them.
     page.fill("#id_body", "Less than beer; still not nothing.")
-    page.click("input[value='Save draft']")
-    page.wait_for_selector("text=Saved the draft")
+    page.click("input[name=_continue]")
+    page.wait_for_selector("text=was added successfully")
     page.fill("#id_body", "Much less than beer, and still not nothing.")
-    page.click("input[value='Save draft']")
-    page.wait_for_selector("text=Saved the draft")
+    page.click("input[name=_continue]")
+    page.wait_for_selector("text=was changed successfully")
     article = Article.objects.get(slug="does-alcohol-free-beer-harm-the-liver")
     assert article.doctor.name == "Li Na"
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/history/")
@@ -476,8 +476,9 @@ def test_the_history_shows_the_latest_change_at_once(
     page.goto(f"{live_server.url}/admin/articles/article/{existing.pk}/change/")
     for title in ("Is a fatty liver reversible?", "Is a fatty liver reversible at all?"):
         page.fill("#id_title", title)
-        page.click("input[name=_continue]")
-        page.wait_for_selector("text=was changed successfully")
+        # A live answer: each change is a revision once published (saving keeps a draft).
+        page.click("input[value='Publish changes']")
+        page.wait_for_selector("text=View it live")
     page.goto(f"{live_server.url}/admin/articles/article/{existing.pk}/history/")
     assert "Current version" in page.inner_text("#change-history tbody tr:first-child")
     shot(page, f"history-{width}")

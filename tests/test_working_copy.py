@@ -34,7 +34,7 @@ def change_url(article: Article) -> str:
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
-def edit(client, article: Article, button: str = "_save", **fields):
+def edit(client, article: Article, button: str = "_continue", **fields):
     """Post the article's form as an editor would after changing ``fields``."""
     data = change_article_data(client, article, **fields) | {button: "pressed"}
     return client.post(change_url(article), data)
@@ -220,8 +220,8 @@ def writer_client(client, django_user_model):
 
 def test_without_publish_permission_no_publishing_button_works(writer_client, reader, live):
     draft = make_article("A draft?", status="draft", published_at=None)
-    assert buttons(writer_client.get(change_url(draft)).text) == {"_save", "_unsaved_preview"}
-    assert buttons(writer_client.get(change_url(live)).text) == {"_save", "_unsaved_preview"}
+    assert buttons(writer_client.get(change_url(draft)).text) == {"_continue", "_unsaved_preview"}
+    assert buttons(writer_client.get(change_url(live)).text) == {"_continue", "_unsaved_preview"}
     for button in ["_publish", "_schedule", "_unpublish", "_schedule_unpublish"]:
         data = change_article_data(writer_client, draft, title=NEW) | {
             button: "x",
@@ -264,16 +264,16 @@ def test_the_buttons_follow_the_state(staff_client, live):
         live.published_at = NOON - timedelta(days=1)
         live.save()
         assert new == buttons(staff_client.get(change_url(draft)).text)
-        assert new == {"_save", "_unsaved_preview", "_publish", "_schedule"}
+        assert new == {"_continue", "_unsaved_preview", "_publish", "_schedule"}
         assert buttons(staff_client.get(change_url(later)).text) == {
-            "_save",
+            "_continue",
             "_unsaved_preview",
             "_publish",
             "_unpublish",
         }
         page = staff_client.get(change_url(live)).text
         assert buttons(page) == {
-            "_save",
+            "_continue",
             "_unsaved_preview",
             "_publish",
             "_unpublish",

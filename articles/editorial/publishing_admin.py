@@ -173,10 +173,13 @@ class PublishingAdmin:
         what happened. A restore from History keeps reversion's own response."""
         if request.resolver_match.url_name in RESTORING:
             return None
+        button = pressed(request.POST)
         if obj.is_working_copy:
             outcome = self._act_on_copy(request, obj, request.scheduled_for)
+        elif button == "_save":
+            return None  # a draft or scheduled answer saved: Django's own words and redirect
         else:
-            outcome = _outcome(pressed(request.POST), obj)
+            outcome = _outcome(button, obj)
         if "_popup" in request.POST:
             return None
         self.message_user(request, outcome, messages.SUCCESS)
@@ -265,16 +268,8 @@ def _outcome(button: str, article: Article) -> str:
         )
     if button == "_unpublish":
         return format_html("Moved “{}” back to draft; readers no longer see it.", article)
-    if button == "_schedule_unpublish":
-        return format_html("“{}” will be unpublished on {}.", article, _when(article.expires_at))
-    if article.state == Article.State.SCHEDULED:
-        return format_html("Saved “{}”; it goes live on {}.", article, _when(article.published_at))
-    return format_html(
-        'Saved the draft “{}”. <a href="{}">Preview it</a>; readers see nothing until you '
-        "publish it.",
-        article,
-        url,
-    )
+    # "_schedule_unpublish", the one button left
+    return format_html("“{}” will be unpublished on {}.", article, _when(article.expires_at))
 
 
 # The inline formsets of the live answer's form, by prefix, and how their rows are ordered in
