@@ -121,9 +121,17 @@ def test_an_editor_sees_their_own_drafts_and_scheduled_answers_not_a_colleagues(
     log(editor, handed_over, ADDITION)
     log(other, handed_over)
 
+    # A live answer whose changes I saved as a draft (a working copy) is one of my drafts too.
+    changed = make_article("Live, changed?", doctor)
+    data = change_article_data(editor_client, changed, title="Live, changed by me?")
+    url = reverse("admin:articles_article_change", args=[changed.pk])
+    assert editor_client.post(url, data | {"_continue": "1"}).status_code == 302
+    filtered = editor_client.get(CHANGELIST, {"publication": "changes"})
+    assert [a.pk for a in filtered.context["cl"].result_list] == [changed.pk]
+
     response = editor_client.get(INDEX)
     dashboard = response.context["dashboard"]
-    assert [a.title for a in dashboard.my_drafts] == ["My draft?"]
+    assert [a.title for a in dashboard.my_drafts] == ["Live, changed?", "My draft?"]
     assert [a.title for a in dashboard.my_scheduled] == ["My scheduled answer?"]
     draft = Article.objects.get(title="My draft?")
     section = response.text.split('id="my-drafts"')[1].split("</section>")[0]

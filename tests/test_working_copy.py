@@ -97,6 +97,20 @@ def test_publish_changes_makes_them_live_as_one_revision(staff_client, reader, l
     assert 'View it live: <a href="/articles/coffee-and-the-liver/">' in message
 
 
+def test_publishing_changes_dates_the_update_unless_the_editor_typed_one(staff_client, live):
+    edit(staff_client, live, title=NEW)
+    edit(staff_client, live, "_publish")
+    live.refresh_from_db()
+    today = timezone.localdate()
+    assert live.updated_at == today
+    page = Client().get(live.get_absolute_url()).text
+    assert f'Updated on <time datetime="{today.isoformat()}">' in page
+    edit(staff_client, live, body="Again.", updated_at="2025-06-20")
+    edit(staff_client, live, "_publish")
+    live.refresh_from_db()
+    assert live.updated_at.isoformat() == "2025-06-20"
+
+
 def test_discarding_changes_asks_first_and_leaves_the_live_answer(staff_client, reader, live):
     edit(staff_client, live, title=NEW)
     discard = reverse("admin:articles_article_discard", args=[live.pk])
@@ -452,3 +466,14 @@ def test_unsaved_previews_share_the_live_previews_rate(staff_client, live, setti
     refused = staff_client.post(preview, data)
     assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
     assert "Too many previews in a short time" in refused.text
+
+
+def test_a_copys_tags_are_no_use_of_the_tag(staff_client, live):
+    """Counts in the tag admin and the tag field's suggestions: the live answer only."""
+    edit(staff_client, live, title=NEW, tags="coffee, diet")  # the copy carries both
+    assert Article.all_rows.filter(working_copy_of=live).exists()
+    suggestions = staff_client.get(reverse("admin:articles_article_tag_suggestions")).json()
+    assert suggestions["results"] == [{"name": "coffee", "count": 1}, {"name": "diet", "count": 0}]
+    tags = staff_client.get(reverse("admin:articles_topic_changelist"))
+    counts = {t.name: t.article_count for t in tags.context["cl"].result_list}
+    assert counts == {"coffee": 1, "diet": 0}

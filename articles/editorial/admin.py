@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -93,13 +93,14 @@ class PublicationFilter(admin.SimpleListFilter):
     parameter_name = "publication"
 
     def lookups(self, request, model_admin):
-        return Article.State.choices
+        return [*Article.State.choices, ("changes", "Live, with unpublished changes")]
 
     def queryset(self, request, queryset):
         return {
             Article.State.DRAFT: queryset.drafts,
             Article.State.SCHEDULED: queryset.scheduled,
             Article.State.LIVE: queryset.published,
+            "changes": queryset.with_unpublished_changes,
         }.get(self.value(), queryset.all)()
 
 
@@ -428,7 +429,12 @@ class ArticleAdmin(PublishingAdmin, FoldedWhenEmptyMixin, HistoryAdmin):
         term = request.GET.get("q", "").strip()[:100]
         tags = (
             Topic.objects.filter(name__icontains=term)
-            .annotate(article_count=Count("tagged_articles"))
+            .annotate(
+                article_count=Count(
+                    "tagged_articles",
+                    filter=Q(tagged_articles__content_object__working_copy_of__isnull=True),
+                )
+            )
             .order_by("-article_count", "name")[:TAG_SUGGESTIONS]
         )
         return JsonResponse({"results": [{"name": t.name, "count": t.article_count} for t in tags]})

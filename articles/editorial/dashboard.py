@@ -147,7 +147,9 @@ class Dashboard:
 def dashboard(user: AbstractBaseUser) -> Dashboard:
     """Six queries, and the content type's once per process."""
     return Dashboard(
-        my_drafts=last_edited_by(user, Article.objects.drafts()),
+        my_drafts=last_edited_by(
+            user, Article.objects.drafts() | Article.objects.with_unpublished_changes()
+        ),
         my_scheduled=last_edited_by(user, Article.objects.scheduled()),
         recently_edited=recently_edited(),
         reviews_due=reviews_due(),

@@ -77,7 +77,12 @@ class TopicAdmin(HistoryAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                article_count=Count("tagged_articles", distinct=True),
+                # A working copy's tags are a proposal, not a use of the tag.
+                article_count=Count(
+                    "tagged_articles",
+                    filter=Q(tagged_articles__content_object__working_copy_of__isnull=True),
+                    distinct=True,
+                ),
                 published_count=Count(
                     "tagged_articles",
                     filter=Q(tagged_articles__content_object__in=Article.objects.published()),

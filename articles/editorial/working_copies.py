@@ -135,7 +135,10 @@ def publish_changes(copy: Article, user) -> Article:
     copy. Returns the live answer, saved."""
     with revision(user, "Published changes."):
         live = Article.objects.select_for_update().get(pk=copy.working_copy_of_id)
+        typed_a_date = copy.updated_at != live.updated_at
         _apply(copy, live)
+        if not typed_a_date:  # readers are told the answer changed, with no date to type
+            rules.mark_updated(live)
         live.save()
     return live
 

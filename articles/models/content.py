@@ -6,6 +6,7 @@ from datetime import date
 from html import unescape
 
 import reversion
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -109,6 +110,14 @@ class Doctor(models.Model):
         help_text="JPEG, PNG or WebP. Stored resized, with a small avatar made from it.",
     )
     avatar = models.ImageField(upload_to="doctors/avatars/", blank=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="doctor",
+        help_text="The doctor's own account, to write and review answers.",
+    )
 
     objects = DoctorQuerySet.as_manager()
 
@@ -168,6 +177,10 @@ class ArticleQuerySet(SlugQuerySet):
 
     def drafts(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.DRAFT)
+
+    def with_unpublished_changes(self) -> ArticleQuerySet:
+        """Live answers with a working copy: a draft of changes readers do not see yet."""
+        return self.filter(working_copy__isnull=False)
 
     def scheduled(self) -> ArticleQuerySet:
         """Published by an editor, but not until a moment still to come."""
@@ -354,7 +367,10 @@ class Article(models.Model):
     class Meta:
         base_manager_name = "all_rows"
         ordering = ["-published_at", "pk"]
-        permissions = [("publish_article", "Can publish articles")]
+        permissions = [
+            ("publish_article", "Can publish articles"),
+            ("review_article", "Can review answers medically"),
+        ]
         indexes = [
             # Covers published() ordered by (-published_at, pk), so deep pages need no sort.
             models.Index(fields=["status", "-published_at", "id"], name="article_listing_idx"),

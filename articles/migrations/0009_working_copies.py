@@ -39,7 +39,7 @@ def revoke_publishers(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("articles", "0009_topic_addresses"),
+        ("articles", "0008_topic_addresses"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
