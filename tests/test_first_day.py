@@ -186,6 +186,7 @@ def test_an_editors_first_day(new_context, live_server, newsroom):
     page.goto(address)
     assert page.inner_text("h1") == NEW_TITLE
     assert "Changed: title, slug." in page.inner_text(".editor-bar")
+    assert page.inner_text(".answer__dates").startswith("Published ")  # the live answer's
     shot(page, "13-preview-of-changes")
 
     # 14 Publish changes: readers get the new title; the old address leads there.
@@ -234,6 +235,9 @@ def test_an_editors_first_day(new_context, live_server, newsroom):
     summary.wait_for()
     assert summary.evaluate("(el) => el === document.activeElement")
     assert "Please correct 2 errors:" in summary.inner_text()
+    # Nothing was kept, so the form says what it says of any live answer: no "working copy".
+    assert "This answer is live." in page.inner_text(".working-copy-banner")
+    assert page.locator("text=Discard changes").count() == 0
     shot(page, "18-error-summary", phone=True)
     page.click("#error-summary a[href='#id_title']")
     assert page.evaluate("document.activeElement.id") == "id_title"

@@ -211,6 +211,8 @@ class PublishingAdmin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         live = obj.working_copy_of if obj is not None and obj.is_working_copy else obj
         copy = obj if obj is not None and obj.is_working_copy else None
+        if getattr(request, "copy_started", False):
+            copy = None  # started by this save, whose errors keep nothing: no changes to show
         state = "new" if live is None else live.state
         if request.resolver_match.url_name in RESTORING:
             state = "restore"  # one button: saving restores the version, whatever the state
