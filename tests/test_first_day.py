@@ -180,7 +180,7 @@ def test_an_editors_first_day(new_context, live_server, newsroom):
     shot(page, "11-working-copy", phone=True)
     reader.reload()
     assert reader.inner_text("h1") == TITLE  # readers keep the live version
-    shot(reader, "12-reader-sees-the-old-title")
+    shot(reader, "12-reader-sees-the-old-title-phone")
 
     # 13 Preview at the address: the banner says what changed.
     page.goto(address)
@@ -201,7 +201,7 @@ def test_an_editors_first_day(new_context, live_server, newsroom):
     )
     reader.goto(address)
     assert reader.url == new_address and reader.inner_text("h1") == NEW_TITLE
-    shot(reader, "14-reader-sees-the-new-title")
+    shot(reader, "14-reader-sees-the-new-title-phone")
 
     # 15 History: newest first, the latest change compared by default; restore's wording.
     page.goto(f"{base}{reverse('admin:articles_article_history', args=[article.pk])}")
@@ -233,16 +233,15 @@ def test_an_editors_first_day(new_context, live_server, newsroom):
     page.click("input[value='Save draft']")
     summary = page.locator("#error-summary")
     summary.wait_for()
-    assert summary.evaluate("(el) => el === document.activeElement")
+    page.wait_for_function("document.activeElement?.id === 'error-summary'")
     assert "Please correct 2 errors:" in summary.inner_text()
     # Nothing was kept, so the form says what it says of any live answer: no "working copy".
     assert "This answer is live." in page.inner_text(".working-copy-banner")
     assert page.locator("text=Discard changes").count() == 0
     shot(page, "18-error-summary", phone=True)
-    page.click("#error-summary a[href='#id_title']")
-    assert page.evaluate("document.activeElement.id") == "id_title"
-    page.click("#error-summary a[href='#id_audio']")
-    assert page.evaluate("document.activeElement.id") == "id_audio"
+    for field in ["id_title", "id_audio"]:
+        page.click(f"#error-summary a[href='#{field}']")
+        page.wait_for_function(f"document.activeElement?.id === '{field}'")
     assert Article.objects.get(pk=article.pk).title == NEW_TITLE  # nothing half-saved
 
     # 19 Merge two tags: the page lists the answers; the old tag's address leads on.
