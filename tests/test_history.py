@@ -294,3 +294,28 @@ def test_a_version_of_another_row_cannot_be_restored_here(editor_client, article
     assert editor_client.post(url, {"title": "Hijacked?"}).status_code == 404
     article_with_two_versions.refresh_from_db()
     assert article_with_two_versions.title == "Is jaundice serious?"
+
+
+def test_the_history_says_what_a_publishing_button_did(editor_client):
+    """The button is no field: Django alone would log "No fields changed." for a publish."""
+    data = add_article_data(
+        editor_client, title="Can I fly with cirrhosis?", doctor=make_doctor().pk
+    )
+    assert editor_client.post(reverse("admin:articles_article_add"), data).status_code == 302
+    article = Article.objects.get()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    when = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    scheduled = change_article_data(editor_client, article, _schedule="Schedule", when=when)
+    assert editor_client.post(url, scheduled).status_code == 302
+    back = change_article_data(editor_client, article, title="Can I fly?", _unpublish="Back")
+    assert editor_client.post(url, back).status_code == 302
+    published = change_article_data(editor_client, article, _publish="Publish")
+    assert editor_client.post(url, published).status_code == 302
+
+    comments = [v.revision.get_comment() for v in Version.objects.get_for_object(article)]
+    assert comments[0] == "Published."
+    assert comments[1] == "Changed Title. Back to draft."
+    assert comments[2].startswith("Scheduled to go live on ")
+    assert comments[3] == "Added."
+    history = editor_client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    assert "No fields changed." not in history.text

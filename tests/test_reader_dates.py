@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import indexing
-from articles.editorial import rules
+from articles.editorial import rules, working_copies
 from articles.models import Article
 
 from .conftest import make_article, make_department, make_doctor, rebuild_indexes
@@ -172,3 +172,15 @@ def test_publishing_changes_to_a_live_answer_dates_the_update(client):
         today.save()
         html = client.get(today.get_absolute_url()).text
         assert 'Updated on <time datetime="2025-03-10">' in html and "Published <time" not in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_preview_of_changes_dates_itself_as_the_live_answer(staff_client):
+    live = make_article(published_at=NOW - timedelta(days=3))
+    copy = working_copies.start_working_copy(live)
+    copy.title = "A changed title?"
+    copy.save()
+    html = staff_client.get(live.get_absolute_url()).text
+    assert "A changed title?" in html  # the preview of the change
+    assert "Not published yet" not in html
+    assert published(f"{live.published_on:%Y-%m-%d}", f"{live.published_on:%B %-d, %Y}") in html

@@ -208,6 +208,20 @@ def test_scheduling_needs_a_moment_to_come(staff_client, live, when):
     assert not Article.all_rows.filter(working_copy_of=live).exists()  # rolled back
 
 
+def test_a_first_save_with_errors_shows_no_working_copy(staff_client, live):
+    """Its copy is rolled back, so the form must not offer changes to discard or publish."""
+    response = edit(staff_client, live, title="")
+    assert response.status_code == 200 and "Please correct 1 error:" in response.text
+    assert "This answer is live." in response.text
+    assert "are a working copy" not in response.text and "Discard changes" not in response.text
+    assert 'class="deletelink">Delete</a>' not in response.text  # it would name the lost copy
+    assert not Article.all_rows.filter(working_copy_of=live).exists()
+
+    edit(staff_client, live, title=NEW)  # a kept copy: its next bad save still shows it
+    response = edit(staff_client, live, title="")
+    assert "are a working copy" in response.text and "Discard changes" in response.text
+
+
 def test_a_copy_may_keep_its_address_but_not_take_another_answers(staff_client, live):
     other = make_article("Is tea good for the liver?")
     response = edit(staff_client, live, slug=other.slug)

@@ -4,6 +4,7 @@ from django import forms
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from taggit.forms import TagWidget
 
@@ -100,6 +101,11 @@ class ArticleAdminForm(DerivedFieldsForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
     )
+
+    @cached_property
+    def changed_data(self) -> list[str]:
+        # A moment typed for a button changes nothing in the answer, nor its history's words.
+        return [name for name in super().changed_data if name != "when"]
 
     class Meta:
         model = Article
@@ -301,8 +307,7 @@ class TagMergeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.tags = tags
         self.fields["merge_into"].choices = [
-            (t.pk, f"{t.name} ({t.article_count} article{pluralize(t.article_count)})")
-            for t in tags
+            (t.pk, f"{t.name} ({t.article_count} answer{pluralize(t.article_count)})") for t in tags
         ]
         self.fields["merge_into"].initial = tags[0].pk
 

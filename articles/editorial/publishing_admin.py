@@ -9,7 +9,10 @@ happened.
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -39,6 +42,10 @@ class _KeepNothing(Exception):
 
 def _when(moment) -> str:
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _sentence(text: str) -> str:
+    return text.removesuffix(".") + "."  # one full stop after "4:51 a.m."
 
 
 class PublishingAdmin:
@@ -144,7 +151,8 @@ class PublishingAdmin:
             )
         if button == "_schedule_unpublish":
             rules.schedule_unpublish(live, when)
-            with working_copies.revision(request.user, f"Scheduled to unpublish on {_when(when)}."):
+            comment = _sentence(f"Scheduled to unpublish on {_when(when)}")
+            with working_copies.revision(request.user, comment):
                 live.save(update_fields=["expires_at"])
             return format_html("“{}” will be unpublished on {}.", live, _when(when))
         if not pending:
@@ -160,6 +168,18 @@ class PublishingAdmin:
         if obj.is_working_copy and obj.working_copy_of_id:
             obj = Article.objects.filter(pk=obj.working_copy_of_id).first() or obj
         return super().log_change(request, obj, message)
+
+    def construct_change_message(self, request: HttpRequest, form, formsets, add=False):
+        """What the form changed, then what its button did: the history says "Published."
+        where Django would say "No fields changed." (the button is no field)."""
+        message = super().construct_change_message(request, form, formsets, add)
+        done = _done(pressed(request.POST), form.instance)
+        if not done or form.instance.is_working_copy:
+            return message  # a copy's button writes the live answer's history itself
+        fields = (
+            LogEntry(change_message=json.dumps(message)).get_change_message() if message else ""
+        )
+        return f"{fields} {done}".strip()
 
     def response_add(self, request: HttpRequest, obj: Article, post_url_continue=None):
         return self._after_save(request, obj) or super().response_add(request, obj)
@@ -191,6 +211,8 @@ class PublishingAdmin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         live = obj.working_copy_of if obj is not None and obj.is_working_copy else obj
         copy = obj if obj is not None and obj.is_working_copy else None
+        if getattr(request, "copy_started", False):
+            copy = None  # started by this save, whose errors keep nothing: no changes to show
         state = "new" if live is None else live.state
         if request.resolver_match.url_name in RESTORING:
             state = "restore"  # one button: saving restores the version, whatever the state
@@ -252,6 +274,17 @@ def _pk(object_id) -> int | None:
         return int(unquote(str(object_id)))
     except ValueError:
         return None
+
+
+def _done(button: str, article: Article) -> str:
+    """A draft's or scheduled answer's publishing button, in its history's words."""
+    if button == "_publish" or (button == "_schedule" and article.is_live):
+        return "Published."
+    if button == "_schedule":
+        return _sentence(f"Scheduled to go live on {_when(article.published_at)}")
+    if button == "_unpublish":
+        return "Back to draft."
+    return ""
 
 
 def _outcome(button: str, article: Article) -> str:
