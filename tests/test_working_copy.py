@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import reversion
 import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
@@ -268,6 +269,33 @@ def test_view_only_staff_change_nothing(client, django_user_model, live):
     preview = reverse("admin:articles_article_preview_unsaved")
     assert client.post(preview, data).status_code == 403
     assert not Article.all_rows.filter(working_copy_of=live).exists()
+
+
+def test_without_publish_permission_no_restore_changes_what_readers_see(
+    writer_client, reader, editor, live
+):
+    # History's restore saves straight onto the row: the live text, or a published version
+    # of an answer now back in draft, would reach readers past the publish permission.
+    with reversion.create_revision():
+        live.save()  # the published version
+    published = Version.objects.get_for_object(live).first()
+    with reversion.create_revision():
+        live.title = NEW
+        live.save()
+    url = reverse("admin:articles_article_revision", args=[live.pk, published.pk])
+    data = form_values(writer_client.get(url), "article_form")
+    assert writer_client.post(url, data).status_code == 403
+    assert Article.objects.get(pk=live.pk).title == NEW
+    with reversion.create_revision():
+        live.status = Article.Status.DRAFT
+        live.save()
+    assert writer_client.post(url, data).status_code == 403
+    assert Article.objects.get(pk=live.pk).state == "draft"
+    assert reader.get(live.get_absolute_url()).status_code == 404
+    publisher = Client()
+    publisher.force_login(editor)
+    assert publisher.post(url, data).status_code == 302  # a publisher may
+    assert Article.objects.get(pk=live.pk).state == "live"
 
 
 def test_the_buttons_follow_the_state(staff_client, live):

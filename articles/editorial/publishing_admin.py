@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from reversion.models import Version
 
 from ..models import Article, RelatedArticle
 from . import rules, working_copies
@@ -103,6 +104,17 @@ class PublishingAdmin:
         if obj is not None and obj.is_working_copy:
             return [i for i in inlines if i.model is not RelatedArticle]
         return inlines
+
+    # Restoring from History saves straight onto the row, past the buttons.
+
+    def revision_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
+        current = Article.objects.filter(pk=_pk(object_id)).first()
+        _refuse_restore_unless_may_publish(request, version_id, current)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request: HttpRequest, version_id, extra_context=None):
+        _refuse_restore_unless_may_publish(request, version_id, None)
+        return super().recover_view(request, version_id, extra_context)
 
     # Saving, then what the button asked for.
 
@@ -244,6 +256,17 @@ def _refuse_unless_may_publish(request: HttpRequest) -> None:
     """A button that changes what readers see, posted without the permission: nothing saved."""
     publishing = request.method == "POST" and pressed(request.POST) in PUBLISHING_BUTTONS
     if publishing and not rules.may_publish(request.user):
+        raise PermissionDenied
+
+
+def _refuse_restore_unless_may_publish(request: HttpRequest, version_id, current) -> None:
+    """A restore that changes a live or scheduled answer, or brings back a published version,
+    changes what readers see: it needs the publish permission like the buttons."""
+    if request.method != "POST" or rules.may_publish(request.user):
+        return
+    version = Version.objects.filter(pk=_pk(version_id)).first()
+    restored = version.field_dict.get("status") if version is not None else None
+    if Article.Status.PUBLISHED in {restored, getattr(current, "status", None)}:
         raise PermissionDenied
 
 
