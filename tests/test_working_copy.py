@@ -369,6 +369,20 @@ def test_the_unsaved_form_previews_without_saving(staff_client, live):
     assert staff_client.get(preview).status_code == 405
 
 
+def test_an_unsaved_preview_leaves_nothing_in_the_page_cache(
+    staff_client, reader, live, page_cache  # noqa: F811
+):
+    # A hostile preview moves the answer to another department's doctor: readers' Other Voices
+    # (filled from the department) must not be the one the unsaved form would give.
+    elsewhere = make_article("Only in the other department?")
+    rebuild_indexes()
+    preview = reverse("admin:articles_article_preview_unsaved")
+    data = change_article_data(staff_client, live, doctor=str(elsewhere.doctor_id))
+    response = staff_client.post(preview, data | {"_preview_of": str(live.pk)})
+    assert response.status_code == 200 and elsewhere.title in response.text
+    assert elsewhere.title not in reader.get(live.get_absolute_url()).text
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
