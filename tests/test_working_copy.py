@@ -19,6 +19,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles import indexing
+from articles.editorial import working_copies
 from articles.models import Article, ArticleSlug, Reference, RelatedArticle
 from articles.sitemaps import SITEMAPS
 
@@ -171,6 +172,22 @@ def test_scheduled_changes_go_live_when_publish_scheduled_runs(staff_client, rea
         again = io.StringIO()
         call_command("publish_scheduled", stdout=again)
         assert "0 working copies published, 0 answers unpublished." in again.getvalue()
+
+
+def test_the_job_never_applies_a_copy_an_editor_published_meanwhile(staff_client, reader, live):
+    with time_machine.travel(NOON, tick=False) as clock:
+        live.published_at = NOON - timedelta(days=3)
+        live.save()
+        edit(staff_client, live, "_schedule", title=NEW, when="2025-06-01T15:00")
+        clock.move_to(NOON + timedelta(hours=3))
+        due = list(Article.all_rows.working_copies_due())  # the job's list, read first
+        # ... and an editor publishes other words before the job reaches the copy.
+        assert edit(staff_client, live, "_publish", title="Manual words?").status_code == 302
+        # The job's loop goes on with its list:
+        assert [working_copies.publish_changes(copy, None) for copy in due] == [None]
+        page = reader.get(live.get_absolute_url()).text
+        assert "<h1>Manual words?</h1>" in page and "A study" in page
+        assert list(Article.objects.get(pk=live.pk).tags.names()) == ["coffee"]
 
 
 def test_scheduled_unpublish_hides_the_answer_at_once_and_the_job_records_it(
