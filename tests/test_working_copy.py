@@ -387,7 +387,10 @@ def test_the_unsaved_form_previews_without_saving(staff_client, live):
 
 
 def test_an_unsaved_preview_leaves_nothing_in_the_page_cache(
-    staff_client, reader, live, page_cache  # noqa: F811
+    staff_client,
+    reader,
+    live,
+    page_cache,  # noqa: F811
 ):
     # A hostile preview moves the answer to another department's doctor: readers' Other Voices
     # (filled from the department) must not be the one the unsaved form would give.
@@ -398,6 +401,26 @@ def test_an_unsaved_preview_leaves_nothing_in_the_page_cache(
     response = staff_client.post(preview, data | {"_preview_of": str(live.pk)})
     assert response.status_code == 200 and elsewhere.title in response.text
     assert elsewhere.title not in reader.get(live.get_absolute_url()).text
+
+
+def test_an_unsaved_preview_escapes_what_was_typed_under_the_sites_csp(staff_client, live):
+    # Rendered at an admin address, with the editor's session: a hostile title or body must
+    # run nothing there.
+    preview = reverse("admin:articles_article_preview_unsaved")
+    hostile = '<img src=x onerror="alert(1)">?'
+    data = change_article_data(
+        staff_client,
+        live,
+        title=hostile,
+        body="<script>alert(2)</script>\n\n[x](javascript:alert(3))",
+    )
+    response = staff_client.post(preview, data | {"_preview_of": str(live.pk)})
+    assert response.status_code == 200
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;?" in response.text
+    assert "<img src=x" not in response.text  # escaped in the page, \u003C in its JSON-LD
+    assert "<script>alert(2)" not in response.text and 'href="javascript:' not in response.text
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
 
 
 @pytest.mark.parametrize(
