@@ -294,6 +294,11 @@ def test_without_publish_permission_no_restore_changes_what_readers_see(
     # History's restore saves straight onto the row: the live text, or a published version
     # of an answer now back in draft, would reach readers past the publish permission.
     with reversion.create_revision():
+        live.status = Article.Status.DRAFT
+        live.save()  # a draft version, once
+    drafted = Version.objects.get_for_object(live).first()
+    with reversion.create_revision():
+        live.status = Article.Status.PUBLISHED
         live.save()  # the published version
     published = Version.objects.get_for_object(live).first()
     with reversion.create_revision():
@@ -302,6 +307,9 @@ def test_without_publish_permission_no_restore_changes_what_readers_see(
     url = reverse("admin:articles_article_revision", args=[live.pk, published.pk])
     data = form_values(writer_client.get(url), "article_form")
     assert writer_client.post(url, data).status_code == 403
+    # reversion's "recover" takes a version of a row that still exists, too.
+    recover = reverse("admin:articles_article_recover", args=[drafted.pk])
+    assert writer_client.post(recover, data).status_code == 403
     assert Article.objects.get(pk=live.pk).title == NEW
     with reversion.create_revision():
         live.status = Article.Status.DRAFT

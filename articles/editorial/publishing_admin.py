@@ -108,12 +108,11 @@ class PublishingAdmin:
     # Restoring from History saves straight onto the row, past the buttons.
 
     def revision_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
-        current = Article.objects.filter(pk=_pk(object_id)).first()
-        _refuse_restore_unless_may_publish(request, version_id, current)
+        _refuse_restore_unless_may_publish(request, version_id)
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request: HttpRequest, version_id, extra_context=None):
-        _refuse_restore_unless_may_publish(request, version_id, None)
+        _refuse_restore_unless_may_publish(request, version_id)
         return super().recover_view(request, version_id, extra_context)
 
     # Saving, then what the button asked for.
@@ -259,14 +258,20 @@ def _refuse_unless_may_publish(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _refuse_restore_unless_may_publish(request: HttpRequest, version_id, current) -> None:
-    """A restore that changes a live or scheduled answer, or brings back a published version,
-    changes what readers see: it needs the publish permission like the buttons."""
+def _refuse_restore_unless_may_publish(request: HttpRequest, version_id) -> None:
+    """A restore (or a "recover" of a row that still exists) onto a live or scheduled answer,
+    or of a published version, changes what readers see: it needs the publish permission,
+    like the buttons."""
     if request.method != "POST" or rules.may_publish(request.user):
         return
-    version = Version.objects.filter(pk=_pk(version_id)).first()
-    restored = version.field_dict.get("status") if version is not None else None
-    if Article.Status.PUBLISHED in {restored, getattr(current, "status", None)}:
+    version = Version.objects.get_for_model(Article).filter(pk=_pk(version_id)).first()
+    if version is None:
+        return  # reversion's own 404
+    current = Article.objects.filter(pk=_pk(version.object_id)).first()
+    if Article.Status.PUBLISHED in {
+        version.field_dict.get("status"),
+        getattr(current, "status", None),
+    }:
         raise PermissionDenied
 
 
