@@ -319,6 +319,7 @@ def test_without_publish_permission_no_restore_changes_what_readers_see(
     assert reader.get(live.get_absolute_url()).status_code == 404
     publisher = Client()
     publisher.force_login(editor)
+    data = form_values(publisher.get(url), "article_form")
     assert publisher.post(url, data).status_code == 302  # a publisher may
     assert Article.objects.get(pk=live.pk).state == "live"
 
@@ -567,3 +568,24 @@ def test_a_copys_tags_are_no_use_of_the_tag(staff_client, live):
     tags = staff_client.get(reverse("admin:articles_topic_changelist"))
     counts = {t.name: t.article_count for t in tags.context["cl"].result_list}
     assert counts == {"coffee": 1, "diet": 0}
+
+
+def test_without_publish_permission_the_dates_cannot_make_an_answer_live(writer_client, reader):
+    # A scheduled answer is edited directly: moving its publication date to the past, or its
+    # "unpublish at", with a plain save would publish or hide it past the permission.
+    later = make_article("Later?", published_at=timezone.now() + timedelta(days=2))
+    data = change_article_data(writer_client, later)
+    past = timezone.localtime(timezone.now() - timedelta(days=1))
+    moved = data | {"published_at_0": f"{past:%Y-%m-%d}", "published_at_1": f"{past:%H:%M:%S}"}
+    assert 'name="published_at_0"' not in writer_client.get(change_url(later)).text  # shown
+    assert writer_client.post(change_url(later), moved | {"_continue": "x"}).status_code == 302
+    assert Article.objects.get(pk=later.pk).state == "scheduled"
+    assert reader.get(later.get_absolute_url()).status_code == 404
+    expiring = data | {"expires_at_0": f"{past:%Y-%m-%d}", "expires_at_1": f"{past:%H:%M:%S}"}
+    writer_client.post(change_url(later), expiring | {"_continue": "x"})
+    assert Article.objects.get(pk=later.pk).expires_at is None
+    # A draft's dates show readers nothing: still the writer's to set.
+    draft = make_article("Draft?", status="draft", published_at=None)
+    data = change_article_data(writer_client, draft)
+    dated = data | {"published_at_0": f"{past:%Y-%m-%d}", "published_at_1": f"{past:%H:%M:%S}"}
+    assert writer_client.post(change_url(draft), dated | {"_continue": "x"}).status_code == 302

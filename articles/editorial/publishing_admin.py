@@ -27,6 +27,8 @@ from . import rules, working_copies
 from .forms import PUBLISHING_BUTTONS, pressed
 from .unsaved_preview import unsaved_preview
 
+# The dates that decide when readers see an answer, besides the buttons.
+READERS_DATES = ["published_at", "expires_at"]
 # reversion's views that open the form filled with an old version.
 RESTORING = {"articles_article_revision", "articles_article_recover"}
 
@@ -104,6 +106,17 @@ class PublishingAdmin:
         if obj is not None and obj.is_working_copy:
             return [i for i in inlines if i.model is not RelatedArticle]
         return inlines
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        """Without the publish permission, the dates of a scheduled or live answer (a copy's
+        too) are shown, not edited: a plain save moving them would publish or hide it."""
+        fields = super().get_readonly_fields(request, obj)
+        live = obj.working_copy_of if obj is not None and obj.is_working_copy else obj
+        if live is None or live.status != Article.Status.PUBLISHED:
+            return fields
+        if rules.may_publish(request.user):
+            return fields
+        return [*fields, *READERS_DATES]
 
     # Restoring from History saves straight onto the row, past the buttons.
 
