@@ -589,3 +589,20 @@ def test_without_publish_permission_the_dates_cannot_make_an_answer_live(writer_
     data = change_article_data(writer_client, draft)
     dated = data | {"published_at_0": f"{past:%Y-%m-%d}", "published_at_1": f"{past:%H:%M:%S}"}
     assert writer_client.post(change_url(draft), dated | {"_continue": "x"}).status_code == 302
+
+
+@pytest.mark.parametrize("button", ["_continue", "_publish", "_schedule_unpublish"])
+def test_an_emptied_publication_date_is_a_form_error_not_a_500(staff_client, live, button):
+    later = make_article("Later?", published_at=timezone.now() + timedelta(days=2))
+    for article in (live, later):
+        data = change_article_data(staff_client, article, published_at_0="", published_at_1="")
+        response = staff_client.post(
+            change_url(article), data | {button: "x", "when": "2099-01-01T10:00"}
+        )
+        if article is later and button == "_publish":
+            assert response.status_code == 302  # "Publish" means now
+            continue
+        assert response.status_code == 200
+        assert "needs its date of publication" in response.text
+    assert Article.objects.get(pk=live.pk).published_at is not None
+    assert Article.objects.get(pk=later.pk).state in {"scheduled", "live"}
