@@ -92,7 +92,9 @@ def render_article(
     """The reader's page of ``article``; for editors, with their bar: ``live`` is the answer a
     working copy (``article``) changes, ``has_changes`` says a live one has a working copy,
     ``banner`` replaces the bar's first line (the unsaved preview's)."""
-    preview = not article.is_live
+    # An unsaved preview (``banner``) of a live answer is rendered inside a rolled-back
+    # transaction: nothing it computes may reach the shared fragment cache.
+    preview = bool(banner) or not article.is_live
     if live is not None:
         # A working copy is ranked nowhere: readers' sidebar, the live answer's, beside it.
         sidebar, shown = fragment(f"sidebar:{live.pk}", lambda: _other_voices(live))

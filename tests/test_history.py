@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import Article, Topic
+from articles.models import Article, Doctor, Topic
 
 from .conftest import (
     add_article_data,
@@ -319,3 +319,27 @@ def test_the_history_says_what_a_publishing_button_did(editor_client):
     assert comments[3] == "Added."
     history = editor_client.get(reverse("admin:articles_article_history", args=[article.pk]))
     assert "No fields changed." not in history.text
+
+
+def test_a_version_of_another_model_with_the_same_id_cannot_be_restored_here(
+    editor_client, article_with_two_versions
+):
+    # A doctor's version whose row has the article's id: restoring it through the article's
+    # History would revert the doctor with the article's permissions.
+    article = article_with_two_versions
+    doctor = Doctor.objects.filter(pk=article.pk).first() or make_doctor(pk=article.pk)
+    with reversion.create_revision():
+        doctor.name = "Sun Wei the First"
+        doctor.save()
+    version = Version.objects.get_for_object(doctor).get()
+    assert version.object_id == str(article.pk)
+    doctor.name = "Sun Wei the Second"
+    doctor.save()
+    url = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
+    data = change_article_data(editor_client, article)
+    assert editor_client.get(url).status_code == 404
+    assert editor_client.post(url, data).status_code == 404
+    recover = reverse("admin:articles_article_recover", args=[version.pk])
+    assert editor_client.post(recover, data).status_code == 404
+    doctor.refresh_from_db()
+    assert doctor.name == "Sun Wei the Second"

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .conftest import add_article_data, make_article, make_doctor
+from .conftest import add_article_data, change_article_data, make_article, make_doctor
 from .media_files import image_bytes, mp3_bytes
 
 pytestmark = pytest.mark.django_db
@@ -294,3 +294,25 @@ def test_with_accel_redirect_nginx_sends_what_the_view_allows(
     assert response["X-Accel-Redirect"] == "/protected-media/audio/%C3%A7a%20va.mp3"
     assert response["Cache-Control"] == "private, no-store"
     assert staff_client.get("/media/audio/missing.mp3").status_code == 404
+
+
+def test_audio_uploaded_to_a_working_copy_is_for_editors_until_published(
+    reader, staff_client, live_audio
+):
+    # A live answer's form edits its hidden working copy: the new file must stay as private as
+    # a draft's until "Publish changes", while readers keep the live one.
+    article = Article.objects.get()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    upload = SimpleUploadedFile("newer.mp3", AUDIO, content_type="audio/mpeg")
+    data = change_article_data(staff_client, article) | {"audio": upload}
+    assert staff_client.post(url, data).status_code == 302
+    copy = Article.all_rows.get(working_copy_of=article)
+    assert copy.audio.name != live_audio
+    assert reader.get(media_url(copy.audio.name)).status_code == 404
+    assert reader.get(media_url(live_audio)).status_code == 200
+    response = staff_client.get(media_url(copy.audio.name))
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    data = change_article_data(staff_client, article) | {"_publish": "Publish changes"}
+    assert staff_client.post(url, data).status_code == 302
+    assert Article.objects.get().audio.name == copy.audio.name
+    assert reader.get(media_url(copy.audio.name)).status_code == 200

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import reversion
 import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
@@ -18,6 +19,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles import indexing
+from articles.editorial import working_copies
 from articles.models import Article, ArticleSlug, Reference, RelatedArticle
 from articles.sitemaps import SITEMAPS
 
@@ -172,6 +174,22 @@ def test_scheduled_changes_go_live_when_publish_scheduled_runs(staff_client, rea
         assert "0 working copies published, 0 answers unpublished." in again.getvalue()
 
 
+def test_the_job_never_applies_a_copy_an_editor_published_meanwhile(staff_client, reader, live):
+    with time_machine.travel(NOON, tick=False) as clock:
+        live.published_at = NOON - timedelta(days=3)
+        live.save()
+        edit(staff_client, live, "_schedule", title=NEW, when="2025-06-01T15:00")
+        clock.move_to(NOON + timedelta(hours=3))
+        due = list(Article.all_rows.working_copies_due())  # the job's list, read first
+        # ... and an editor publishes other words before the job reaches the copy.
+        assert edit(staff_client, live, "_publish", title="Manual words?").status_code == 302
+        # The job's loop goes on with its list:
+        assert [working_copies.publish_changes(copy, None) for copy in due] == [None]
+        page = reader.get(live.get_absolute_url()).text
+        assert "<h1>Manual words?</h1>" in page and "A study" in page
+        assert list(Article.objects.get(pk=live.pk).tags.names()) == ["coffee"]
+
+
 def test_scheduled_unpublish_hides_the_answer_at_once_and_the_job_records_it(
     staff_client, reader, live
 ):
@@ -284,6 +302,42 @@ def test_view_only_staff_change_nothing(client, django_user_model, live):
     assert not Article.all_rows.filter(working_copy_of=live).exists()
 
 
+def test_without_publish_permission_no_restore_changes_what_readers_see(
+    writer_client, reader, editor, live
+):
+    # History's restore saves straight onto the row: the live text, or a published version
+    # of an answer now back in draft, would reach readers past the publish permission.
+    with reversion.create_revision():
+        live.status = Article.Status.DRAFT
+        live.save()  # a draft version, once
+    drafted = Version.objects.get_for_object(live).first()
+    with reversion.create_revision():
+        live.status = Article.Status.PUBLISHED
+        live.save()  # the published version
+    published = Version.objects.get_for_object(live).first()
+    with reversion.create_revision():
+        live.title = NEW
+        live.save()
+    url = reverse("admin:articles_article_revision", args=[live.pk, published.pk])
+    data = form_values(writer_client.get(url), "article_form")
+    assert writer_client.post(url, data).status_code == 403
+    # reversion's "recover" takes a version of a row that still exists, too.
+    recover = reverse("admin:articles_article_recover", args=[drafted.pk])
+    assert writer_client.post(recover, data).status_code == 403
+    assert Article.objects.get(pk=live.pk).title == NEW
+    with reversion.create_revision():
+        live.status = Article.Status.DRAFT
+        live.save()
+    assert writer_client.post(url, data).status_code == 403
+    assert Article.objects.get(pk=live.pk).state == "draft"
+    assert reader.get(live.get_absolute_url()).status_code == 404
+    publisher = Client()
+    publisher.force_login(editor)
+    data = form_values(publisher.get(url), "article_form")
+    assert publisher.post(url, data).status_code == 302  # a publisher may
+    assert Article.objects.get(pk=live.pk).state == "live"
+
+
 def test_the_buttons_follow_the_state(staff_client, live):
     with time_machine.travel(NOON, tick=False):
         new = buttons(staff_client.get(reverse("admin:articles_article_add")).text)
@@ -353,6 +407,43 @@ def test_the_unsaved_form_previews_without_saving(staff_client, live):
     assert "Doctor: This field is required." in response.text
     assert Article.all_rows.count() == 1
     assert staff_client.get(preview).status_code == 405
+
+
+def test_an_unsaved_preview_leaves_nothing_in_the_page_cache(
+    staff_client,
+    reader,
+    live,
+    page_cache,  # noqa: F811
+):
+    # A hostile preview moves the answer to another department's doctor: readers' Other Voices
+    # (filled from the department) must not be the one the unsaved form would give.
+    elsewhere = make_article("Only in the other department?")
+    rebuild_indexes()
+    preview = reverse("admin:articles_article_preview_unsaved")
+    data = change_article_data(staff_client, live, doctor=str(elsewhere.doctor_id))
+    response = staff_client.post(preview, data | {"_preview_of": str(live.pk)})
+    assert response.status_code == 200 and elsewhere.title in response.text
+    assert elsewhere.title not in reader.get(live.get_absolute_url()).text
+
+
+def test_an_unsaved_preview_escapes_what_was_typed_under_the_sites_csp(staff_client, live):
+    # Rendered at an admin address, with the editor's session: a hostile title or body must
+    # run nothing there.
+    preview = reverse("admin:articles_article_preview_unsaved")
+    hostile = '<img src=x onerror="alert(1)">?'
+    data = change_article_data(
+        staff_client,
+        live,
+        title=hostile,
+        body="<script>alert(2)</script>\n\n[x](javascript:alert(3))",
+    )
+    response = staff_client.post(preview, data | {"_preview_of": str(live.pk)})
+    assert response.status_code == 200
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;?" in response.text
+    assert "<img src=x" not in response.text  # escaped in the page, \u003C in its JSON-LD
+    assert "<script>alert(2)" not in response.text and 'href="javascript:' not in response.text
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
 
 
 @pytest.mark.parametrize(
@@ -491,3 +582,41 @@ def test_a_copys_tags_are_no_use_of_the_tag(staff_client, live):
     tags = staff_client.get(reverse("admin:articles_topic_changelist"))
     counts = {t.name: t.article_count for t in tags.context["cl"].result_list}
     assert counts == {"coffee": 1, "diet": 0}
+
+
+def test_without_publish_permission_the_dates_cannot_make_an_answer_live(writer_client, reader):
+    # A scheduled answer is edited directly: moving its publication date to the past, or its
+    # "unpublish at", with a plain save would publish or hide it past the permission.
+    later = make_article("Later?", published_at=timezone.now() + timedelta(days=2))
+    data = change_article_data(writer_client, later)
+    past = timezone.localtime(timezone.now() - timedelta(days=1))
+    moved = data | {"published_at_0": f"{past:%Y-%m-%d}", "published_at_1": f"{past:%H:%M:%S}"}
+    assert 'name="published_at_0"' not in writer_client.get(change_url(later)).text  # shown
+    assert writer_client.post(change_url(later), moved | {"_continue": "x"}).status_code == 302
+    assert Article.objects.get(pk=later.pk).state == "scheduled"
+    assert reader.get(later.get_absolute_url()).status_code == 404
+    expiring = data | {"expires_at_0": f"{past:%Y-%m-%d}", "expires_at_1": f"{past:%H:%M:%S}"}
+    writer_client.post(change_url(later), expiring | {"_continue": "x"})
+    assert Article.objects.get(pk=later.pk).expires_at is None
+    # A draft's dates show readers nothing: still the writer's to set.
+    draft = make_article("Draft?", status="draft", published_at=None)
+    data = change_article_data(writer_client, draft)
+    dated = data | {"published_at_0": f"{past:%Y-%m-%d}", "published_at_1": f"{past:%H:%M:%S}"}
+    assert writer_client.post(change_url(draft), dated | {"_continue": "x"}).status_code == 302
+
+
+@pytest.mark.parametrize("button", ["_continue", "_publish", "_schedule_unpublish"])
+def test_an_emptied_publication_date_is_a_form_error_not_a_500(staff_client, live, button):
+    later = make_article("Later?", published_at=timezone.now() + timedelta(days=2))
+    for article in (live, later):
+        data = change_article_data(staff_client, article, published_at_0="", published_at_1="")
+        response = staff_client.post(
+            change_url(article), data | {button: "x", "when": "2099-01-01T10:00"}
+        )
+        if article is later and button == "_publish":
+            assert response.status_code == 302  # "Publish" means now
+            continue
+        assert response.status_code == 200
+        assert "needs its date of publication" in response.text
+    assert Article.objects.get(pk=live.pk).published_at is not None
+    assert Article.objects.get(pk=later.pk).state in {"scheduled", "live"}

@@ -175,6 +175,19 @@ class ArticleAdminForm(DerivedFieldsForm):
             taken.title,
         )
 
+    def _keeps_published(self) -> bool:
+        """Whether the save leaves the answer published (so the database needs its date):
+        the publish and schedule buttons of a draft or scheduled answer give one themselves,
+        a working copy's publish or schedule applies the copy's own."""
+        button = pressed(self.data)
+        copy_of = self.instance.working_copy_of if self.instance.working_copy_of_id else None
+        if copy_of is not None:
+            return copy_of.status == Article.Status.PUBLISHED and button != "_unpublish"
+        return self.instance.status == Article.Status.PUBLISHED and button in {
+            "_save",
+            "_schedule_unpublish",
+        }
+
     def clean_when(self):
         when = self.cleaned_data.get("when")
         if pressed(self.data) not in SCHEDULING_BUTTONS:
@@ -216,6 +229,13 @@ class ArticleAdminForm(DerivedFieldsForm):
             self.add_error("reviewed_on", "When did this doctor review the answer?")
         if reviewed_on and not cleaned.get("reviewed_by"):
             self.add_error("reviewed_by", "Which doctor reviewed the answer?")
+        dated = "published_at" not in self.fields or cleaned.get("published_at") is not None
+        if not dated and self._keeps_published():
+            self.add_error(
+                "published_at",
+                "A published or scheduled answer needs its date of publication; "
+                "“Back to draft” unpublishes it.",
+            )
         if reviewed_on:
             # A new review date restarts the cycle unless the next date was set by hand too;
             # a next date cleared by hand is the usual interval again, never nothing.

@@ -214,8 +214,10 @@ class HistoryAdmin(VersionAdmin):
     ):
         """reversion's restore form, worded for editors; after a restore, a message and a
         history entry that name the version restored."""
+        # reversion matches the id alone: a version of another model's row with the same id
+        # would be reverted here, with this model's permissions.
         version = get_object_or_404(
-            Version.objects.select_related("revision__user"),
+            Version.objects.get_for_model(self.model).select_related("revision__user"),
             pk=version_id,
             object_id=unquote(object_id),
         )
@@ -235,6 +237,11 @@ class HistoryAdmin(VersionAdmin):
                 comment=f"Restored {restored}."
             )
         return response
+
+    def recover_view(self, request: HttpRequest, version_id: str, extra_context=None):
+        """reversion's, for a deleted row of this model only (see ``revision_view``)."""
+        get_object_or_404(Version.objects.get_for_model(self.model), pk=version_id)
+        return super().recover_view(request, version_id, extra_context)
 
     def response_change(self, request: HttpRequest, obj) -> HttpResponse:
         restoring = getattr(request, "restoring", None)

@@ -23,12 +23,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from reversion.models import Version
 
 from ..models import Article, RelatedArticle
 from . import rules, working_copies
 from .forms import PUBLISHING_BUTTONS, pressed
 from .unsaved_preview import unsaved_preview
 
+# The dates that decide when readers see an answer, besides the buttons.
+READERS_DATES = ["published_at", "expires_at"]
 # reversion's views that open the form filled with an old version.
 RESTORING = {"articles_article_revision", "articles_article_recover"}
 
@@ -110,6 +113,27 @@ class PublishingAdmin:
         if obj is not None and obj.is_working_copy:
             return [i for i in inlines if i.model is not RelatedArticle]
         return inlines
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        """Without the publish permission, the dates of a scheduled or live answer (a copy's
+        too) are shown, not edited: a plain save moving them would publish or hide it."""
+        fields = super().get_readonly_fields(request, obj)
+        live = obj.working_copy_of if obj is not None and obj.is_working_copy else obj
+        if live is None or live.status != Article.Status.PUBLISHED:
+            return fields
+        if rules.may_publish(request.user):
+            return fields
+        return [*fields, *READERS_DATES]
+
+    # Restoring from History saves straight onto the row, past the buttons.
+
+    def revision_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
+        _refuse_restore_unless_may_publish(request, version_id)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request: HttpRequest, version_id, extra_context=None):
+        _refuse_restore_unless_may_publish(request, version_id)
+        return super().recover_view(request, version_id, extra_context)
 
     # Saving, then what the button asked for.
 
@@ -266,6 +290,23 @@ def _refuse_unless_may_publish(request: HttpRequest) -> None:
     """A button that changes what readers see, posted without the permission: nothing saved."""
     publishing = request.method == "POST" and pressed(request.POST) in PUBLISHING_BUTTONS
     if publishing and not rules.may_publish(request.user):
+        raise PermissionDenied
+
+
+def _refuse_restore_unless_may_publish(request: HttpRequest, version_id) -> None:
+    """A restore (or a "recover" of a row that still exists) onto a live or scheduled answer,
+    or of a published version, changes what readers see: it needs the publish permission,
+    like the buttons."""
+    if request.method != "POST" or rules.may_publish(request.user):
+        return
+    version = Version.objects.get_for_model(Article).filter(pk=_pk(version_id)).first()
+    if version is None:
+        return  # reversion's own 404
+    current = Article.objects.filter(pk=_pk(version.object_id)).first()
+    if Article.Status.PUBLISHED in {
+        version.field_dict.get("status"),
+        getattr(current, "status", None),
+    }:
         raise PermissionDenied
 
 

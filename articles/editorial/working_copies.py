@@ -130,11 +130,17 @@ def revision(user, comment: str) -> Iterator[None]:
         yield
 
 
-def publish_changes(copy: Article, user) -> Article:
+def publish_changes(copy: Article, user) -> Article | None:
     """Apply the copy to its live answer as one revision, "Published changes", and delete the
-    copy. Returns the live answer, saved."""
+    copy. Returns the live answer, saved; None if another editor or the scheduled job
+    published or discarded the copy first (then nothing changes)."""
     with revision(user, "Published changes."):
         live = Article.objects.select_for_update().get(pk=copy.working_copy_of_id)
+        # Read again under the live answer's lock: a copy read before it may be gone, and
+        # applying it would put stale fields and no tags or references on the live answer.
+        copy = Article.all_rows.filter(pk=copy.pk, working_copy_of=live).first()
+        if copy is None:
+            return None
         typed_a_date = copy.updated_at != live.updated_at
         _apply(copy, live)
         if not typed_a_date:  # readers are told the answer changed, with no date to type
@@ -180,10 +186,8 @@ def publish_scheduled() -> tuple[list[Article], list[Article]]:
     """Apply every working copy whose moment has come, and formally unpublish every answer
     past its "unpublish at" (readers stopped seeing it at that moment already). Idempotent:
     a second run finds nothing to do. Returns (answers changed, answers unpublished)."""
-    changed = [
-        publish_changes(copy, None)
-        for copy in Article.all_rows.working_copies_due().order_by("changes_go_live_at", "pk")
-    ]
+    due = Article.all_rows.working_copies_due().order_by("changes_go_live_at", "pk")
+    changed = [live for copy in due if (live := publish_changes(copy, None)) is not None]
     unpublished = [
         unpublish(article, None, "Unpublished at its scheduled time.")
         for article in Article.objects.expired().order_by("expires_at", "pk")
