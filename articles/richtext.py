@@ -71,9 +71,12 @@ def render_markdown(text: str) -> str:
 def check_body(text: str) -> None:
     """Refuse a body too long or too deeply nested to be worth rendering, with a message that
     says what to change."""
-    if len(text) > MAX_BODY_CHARACTERS:
+    # Browsers post each line break as CR LF; the editor typed one character, and the
+    # textarea's own count (and the reader's page) sees one.
+    length = len(text) - text.count("\r\n")
+    if length > MAX_BODY_CHARACTERS:
         raise ValidationError(
-            f"The answer is {len(text):,} characters long; the limit is "
+            f"The answer is {length:,} characters long; the limit is "
             f"{MAX_BODY_CHARACTERS:,}. Shorten it, or split it into two answers.",
             code="too_long",
         )

@@ -84,6 +84,13 @@ def test_the_length_limit_counts_characters_and_allows_the_limit_itself(staff_cl
     assert post_body(staff_client, at_limit).status_code == 302
 
 
+def test_a_line_break_as_browsers_post_it_counts_as_one_character(staff_client):
+    """Each line break arrives as CR LF: the editor typed one character, not two."""
+    lines = "a\r\n" * (MAX_BODY_CHARACTERS // 2)  # exactly the limit, as typed
+    assert post_body(staff_client, lines + "x").status_code == 200
+    assert post_body(staff_client, lines).status_code == 302
+
+
 def test_lists_nest_up_to_the_limit_and_render_whole(staff_client):
     assert post_body(staff_client, nested_list(MAX_NESTING + 1)).status_code == 200
     assert not Article.objects.exists()
