@@ -458,3 +458,17 @@ def test_a_scheduled_answer_is_no_draft_to_delete(world):
     )
     url = reverse("admin:articles_article_delete", args=[scheduled.pk])
     assert client_for(world, "doctor").get(url).status_code == 403
+
+
+def test_a_doctors_dashboard_counts_and_lists_only_their_answers(world):
+    editor = client_for(world, "editor")
+    for article in (world["draft"], world["theirs"]):
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        assert editor.post(url, change_article_data(editor, article)).status_code == 302
+    index = client_for(world, "doctor").get(reverse("admin:index"))
+    assert index.context["editorial"]["drafts"] == 1 and index.context["editorial"]["live"] == 1
+    assert "Own draft?" in index.text and "Their draft?" not in index.text
+    assert "Their draft?" in editor.get(reverse("admin:index")).text
+    changelist = reverse("admin:articles_article_changelist")
+    assert "recoverlink" not in client_for(world, "doctor").get(changelist).text
+    assert "recoverlink" in editor.get(changelist).text

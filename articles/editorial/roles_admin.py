@@ -67,6 +67,14 @@ class RolesAdmin:
 
         return OwnAnswerForm
 
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        if roles.sees_every_answer(request.user):
+            return super().changelist_view(request, extra_context)
+        # reversion's list offers "Recover deleted" on this flag; deleted answers are editors'.
+        return super().changelist_view(
+            request, {"has_change_permission": False, **(extra_context or {})}
+        )
+
     # Views that name a row outside get_object, and deleted rows, which have no doctor to ask.
 
     def discard_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
