@@ -472,3 +472,16 @@ def test_a_doctors_dashboard_counts_and_lists_only_their_answers(world):
     changelist = reverse("admin:articles_article_changelist")
     assert "recoverlink" not in client_for(world, "doctor").get(changelist).text
     assert "recoverlink" in editor.get(changelist).text
+
+
+def test_a_doctor_previews_their_answers_unsaved_as_their_own(world):
+    client = client_for(world, "doctor")
+    preview = reverse("admin:articles_article_preview_unsaved")
+    draft = world["draft"]
+    data = change_article_data(client, draft, title="A retitled draft?")
+    response = client.post(preview, data | {"_preview_of": draft.pk})
+    assert response.status_code == 200 and "A retitled draft?" in response.text
+    new = add_article_data(client, title="Never saved?", doctor=world["b"].pk)
+    response = client.post(preview, new)
+    assert response.status_code == 200 and "Dr A" in response.text and "Dr B" not in response.text
+    assert not Article.all_rows.filter(title__in=["A retitled draft?", "Never saved?"]).exists()
