@@ -485,3 +485,9 @@ def test_a_doctor_previews_their_answers_unsaved_as_their_own(world):
     response = client.post(preview, new)
     assert response.status_code == 200 and "Dr A" in response.text and "Dr B" not in response.text
     assert not Article.all_rows.filter(title__in=["A retitled draft?", "Never saved?"]).exists()
+
+
+def test_the_exported_fixture_carries_no_account(world, tmp_path):
+    call_command("export_fixtures", str(tmp_path), stdout=io.StringIO())
+    exported = (tmp_path / "content.json").read_text()
+    assert '"name": "Dr A"' in exported and '"user"' not in exported
