@@ -216,6 +216,7 @@ def test_a_doctor_adds_an_answer_that_is_always_theirs(world):
     html = client.get(reverse("admin:articles_article_add")).text
     assert 'name="doctor"' not in html and 'name="reviewed_by"' not in html
     assert 'name="_publish"' not in html and 'name="_schedule"' not in html
+    assert "Editors publish, schedule and unpublish answers" in html
     data = add_article_data(client, title="My new answer?", slug="my-new-answer")
     # Hostile: another doctor, a review and a publication date, as if typed in.
     data |= {"doctor": world["b"].pk, "reviewed_by": world["b"].pk, "reviewed_on": "2026-01-01"}

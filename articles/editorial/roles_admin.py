@@ -8,13 +8,18 @@ so the answer does not tell another doctor's drafts apart from ids never used.
 
 from __future__ import annotations
 
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 
 from ..models import Article
 from . import roles
-from .publishing_admin import _pk
+
+# The "Publishing" section's words for those who may not publish.
+NOT_YOURS_TO_PUBLISH = (
+    "Editors publish, schedule and unpublish answers and set these dates; save your draft "
+    "and an editor takes it from there."
+)
 
 
 class RolesAdmin:
@@ -52,6 +57,17 @@ class RolesAdmin:
             return fields
         return [*fields, *(f for f in roles.EDITORS_FIELDS if f not in fields)]
 
+    def get_fieldsets(self, request: HttpRequest, obj: Article | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if roles.sees_every_answer(request.user):
+            return fieldsets
+        return [
+            (name, {**options, "description": NOT_YOURS_TO_PUBLISH})
+            if name == "Publishing"
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
     def get_form(self, request: HttpRequest, obj: Article | None = None, change=False, **kwargs):
         """A doctor's answers are theirs: the form sets the doctor on every row it saves
         (the field is read-only, so a posted one is never read)."""
@@ -78,8 +94,7 @@ class RolesAdmin:
     # Views that name a row outside get_object, and deleted rows, which have no doctor to ask.
 
     def discard_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        if not roles.may_view(request.user, get_object_or_404(Article, pk=_pk(object_id))):
-            raise Http404("No such answer.")
+        self.get_object(request, unquote(object_id))  # a 404 if this account may not open it
         return super().discard_view(request, object_id)
 
     def unsaved_preview_view(self, request: HttpRequest) -> HttpResponse:
