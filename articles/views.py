@@ -9,7 +9,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from . import structured_data
-from .editorial import working_copies
+from .editorial import roles, working_copies
 from .editors import is_editor
 from .feedback import guard as feedback_guard
 from .models import Article, ArticleSlug, Department, Doctor
@@ -66,11 +66,13 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    editor = is_editor(request.user)
-    articles = Article.objects.all() if editor else Article.objects.published()
+    staff = is_editor(request.user)
+    articles = roles.known_to(request.user) if staff else Article.objects.published()
     article = articles.for_page().filter(slug=slug).first()
     if article is None:
         return _redirect_old_slug(articles, slug)
+    # A doctor reads other doctors' live answers as readers do, without the editors' bar.
+    editor = staff and roles.may_view(request.user, article)
     if editor and article.is_live:
         # Editors see a live answer's working copy here, unless they ask for the live version.
         copy = Article.all_rows.for_page().filter(working_copy_of=article).first()

@@ -45,13 +45,14 @@ class EditorialAdminSite(admin.AdminSite):
         return AdminLoginView.as_view()(request)
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
-        from articles.editorial.dashboard import dashboard  # the site is built before models
+        from articles.editorial import roles  # the site is built before models
+        from articles.editorial.dashboard import dashboard
         from articles.models import Article
 
         user = request.user
         context = {"title": self.title_for(user), **(extra_context or {})}
         if user.has_perm("articles.view_article"):
-            context["editorial"] = Article.objects.editorial_counts()
+            context["editorial"] = roles.viewable(user, Article.objects.all()).editorial_counts()
             context["dashboard"] = dashboard(user)
         return super().index(request, context)
 

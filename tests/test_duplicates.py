@@ -156,6 +156,7 @@ def test_the_check_takes_the_right_to_add_or_change_articles(
     assert login.status_code == 302 and login["Location"].startswith(reverse("admin:login"))
 
     clerk = django_user_model.objects.create_user("clerk", is_staff=True)
+    make_doctor(user=clerk)  # who may not publish writes as a doctor (editorial.roles)
     client.force_login(clerk)
     assert client.get(SIMILAR, query).status_code == 403  # staff, no right on articles
     clerk.user_permissions.set(Permission.objects.filter(codename="view_article"))

@@ -43,6 +43,39 @@ def test_editors_group_has_exactly_the_content_permissions():
     assert not group.permissions.filter(content_type__app_label__in=["auth", "reversion"])
 
 
+DOCTORS = {
+    ("articles", codename)
+    for codename in [
+        "add_article",
+        "change_article",
+        "delete_article",  # their own drafts: the admin asks editorial.roles which rows
+        "view_article",
+        "add_reference",
+        "change_reference",
+        "delete_reference",
+        "view_reference",
+        "view_relatedarticle",
+        "view_department",
+        "view_doctor",
+        "view_topic",
+    ]
+}
+
+
+def _granted(name: str) -> set[tuple[str, str]]:
+    group = Group.objects.get(name=name)
+    return set(group.permissions.values_list("content_type__app_label", "codename"))
+
+
+def test_doctors_group_writes_answers_but_never_publishes_or_sees_accounts():
+    assert _granted("Doctors") == DOCTORS
+    assert ("articles", "publish_article") not in _granted("Doctors")
+
+
+def test_medical_reviewers_are_doctors_who_may_review():
+    assert _granted("Medical reviewers") == DOCTORS | {("articles", "review_article")}
+
+
 def test_editor_edits_content_but_cannot_manage_users_or_groups(editor_client, editor):
     article = make_article()
     for url in [

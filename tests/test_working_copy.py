@@ -250,8 +250,9 @@ def test_a_copy_may_keep_its_address_but_not_take_another_answers(staff_client, 
 
 
 @pytest.fixture
-def writer_client(client, django_user_model):
-    """An editor who may write but not publish (what issue 12's doctors will be)."""
+def writer_client(client, django_user_model, live):
+    """An editor who may write but not publish: the account of the live answer's doctor
+    (without a doctor, such an account sees no answer; see editorial.roles)."""
     user = django_user_model.objects.create_user("writer", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
     user.user_permissions.clear()
@@ -260,12 +261,14 @@ def writer_client(client, django_user_model):
         Group.objects.get(name="Editors").permissions.exclude(codename="publish_article")
     )
     user.groups.set([group])
+    live.doctor.user = user
+    live.doctor.save(update_fields=["user"])
     client.force_login(user)
     return client
 
 
 def test_without_publish_permission_no_publishing_button_works(writer_client, reader, live):
-    draft = make_article("A draft?", status="draft", published_at=None)
+    draft = make_article("A draft?", doctor=live.doctor, status="draft", published_at=None)
     assert buttons(writer_client.get(change_url(draft)).text) == {"_continue", "_unsaved_preview"}
     assert buttons(writer_client.get(change_url(live)).text) == {"_continue", "_unsaved_preview"}
     for button in ["_publish", "_schedule", "_unpublish", "_schedule_unpublish"]:
@@ -293,6 +296,8 @@ def test_without_publish_permission_no_publishing_button_works(writer_client, re
 def test_view_only_staff_change_nothing(client, django_user_model, live):
     viewer = django_user_model.objects.create_user("viewer", is_staff=True)
     viewer.user_permissions.add(*Permission.objects.filter(codename="view_article"))
+    live.doctor.user = viewer  # an account reaches only its doctor's answers (editorial.roles)
+    live.doctor.save(update_fields=["user"])
     client.force_login(viewer)
     data = change_article_data(client, live, title=NEW)
     assert client.post(change_url(live), data | {"_save": "x"}).status_code == 403

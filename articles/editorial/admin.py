@@ -25,7 +25,7 @@ from ..models import (
 from ..related import other_voices
 from ..related.explain import explain
 from ..tags import renamed_on_matching
-from . import rules, working_copies
+from . import roles, rules, working_copies
 from .deletion import deleted_objects
 from .duplicates import similar_questions, similar_titles, warning
 from .forms import ArticleAdminForm, DoctorAdminForm
@@ -33,6 +33,7 @@ from .history import HistoryAdmin, revision_of_one
 from .preview import body_preview
 from .publishing_admin import PublishingAdmin
 from .reviews import DUE_SOON
+from .roles_admin import RolesAdmin
 from .sections import FoldedWhenEmptyMixin
 
 TAG_SUGGESTIONS = 10
@@ -66,9 +67,16 @@ class DoctorAdmin(HistoryAdmin):
     list_select_related = ["department"]
     search_fields = ["name", "hospital", "department__name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["department"]
+    autocomplete_fields = ["department", "user"]
     fields = ["name", "slug", "department", "title", "hospital", "bio", "photo", "avatar_preview"]
     readonly_fields = ["avatar_preview"]
+
+    def get_fields(self, request: HttpRequest, obj: Doctor | None = None):
+        """The doctor's account, for those who manage accounts: linking one hands it the
+        doctor's answers, so an editor without that power must not."""
+        if request.user.has_perm("auth.change_user"):
+            return [*self.fields, "user"]
+        return self.fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Doctor]:
         return super().get_queryset(request).with_editorial_counts()
@@ -183,7 +191,7 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishingAdmin, FoldedWhenEmptyMixin, HistoryAdmin):
+class ArticleAdmin(RolesAdmin, PublishingAdmin, FoldedWhenEmptyMixin, HistoryAdmin):
     form = ArticleAdminForm
     folded_when_empty = ("Clinical review", "Audio answer")
     inlines_folded_when_empty = (RelatedPickInline, RelatedExclusionInline, RelatedArticleInline)
@@ -344,8 +352,10 @@ class ArticleAdmin(PublishingAdmin, FoldedWhenEmptyMixin, HistoryAdmin):
         if change and "title" not in form.changed_data:
             return
         # A working copy is like its own live answer by design: that one is no duplicate.
-        if matches := similar_questions(obj.title, exclude_pk=obj.working_copy_of_id or obj.pk):
-            self.message_user(request, warning(matches), messages.WARNING)
+        among = roles.known_to(request.user)
+        exclude_pk = obj.working_copy_of_id or obj.pk
+        if matches := similar_questions(obj.title, among=among, exclude_pk=exclude_pk):
+            self.message_user(request, warning(matches, request.user), messages.WARNING)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from ..models import Article
+from . import roles
 from .reviews import DUE_SOON
 
 SHOWN = 8  # entries per list
@@ -99,9 +100,14 @@ def last_edited_by(user: AbstractBaseUser, answers: QuerySet[Article]) -> list[A
     )
 
 
-def recently_edited() -> list[Activity]:
-    """The answers anyone edited last, one line each, with who and how often."""
-    entries = list(_article_log().select_related("user").order_by("-action_time", "-pk")[:WINDOW])
+def recently_edited(user: AbstractBaseUser) -> list[Activity]:
+    """The answers anyone edited last, one line each, with who and how often: for a doctor,
+    among their own answers (``roles``)."""
+    log = _article_log()
+    if not roles.sees_every_answer(user):
+        mine = roles.viewable(user, Article.objects.all()).values_list("pk", flat=True)
+        log = log.filter(object_id__in=[str(pk) for pk in mine])
+    entries = list(log.select_related("user").order_by("-action_time", "-pk")[:WINDOW])
     answers = _answers(list({e.object_id for e in entries}))
 
     def answer_of(entry: LogEntry) -> object:
@@ -124,11 +130,12 @@ def my_recent_actions(user: AbstractBaseUser) -> list[Activity]:
     return _grouped(list(entries), key=lambda e: (e.content_type_id, e.object_id))[:SHOWN]
 
 
-def reviews_due(today: date | None = None) -> list[Article]:
-    """Live answers whose clinical review is overdue or falls due soon, the most urgent first."""
+def reviews_due(user: AbstractBaseUser, today: date | None = None) -> list[Article]:
+    """Live answers whose clinical review is overdue or falls due soon, the most urgent first
+    (a doctor's own)."""
     today = today or timezone.localdate()
     return list(
-        Article.objects.published()
+        roles.viewable(user, Article.objects.published())
         .filter(next_review_due__lte=today + DUE_SOON)
         .select_related("doctor")
         .order_by("next_review_due", "pk")[:SHOWN]
@@ -151,7 +158,7 @@ def dashboard(user: AbstractBaseUser) -> Dashboard:
             user, Article.objects.drafts() | Article.objects.with_unpublished_changes()
         ),
         my_scheduled=last_edited_by(user, Article.objects.scheduled()),
-        recently_edited=recently_edited(),
-        reviews_due=reviews_due(),
+        recently_edited=recently_edited(user),
+        reviews_due=reviews_due(user),
         my_actions=my_recent_actions(user),
     )

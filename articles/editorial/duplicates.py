@@ -25,6 +25,7 @@ from django_ratelimit.core import get_usage
 
 from ..models import Article
 from ..text import STOP_WORDS
+from . import roles
 
 # A pair of titles at or above this cosine similarity reads as the same question.
 THRESHOLD = 0.6
@@ -69,11 +70,18 @@ def _vector(grams: Counter[str], idf: dict[str, float]) -> dict[str, float]:
 
 
 def similar_questions(
-    title: str, *, exclude_pk: int | None = None, limit: int = 3, threshold: float = THRESHOLD
+    title: str,
+    *,
+    among: QuerySet[Article] | None = None,
+    exclude_pk: int | None = None,
+    limit: int = 3,
+    threshold: float = THRESHOLD,
 ) -> list[Match]:
     """Articles (drafts included) whose question reads like ``title``, most similar first; the
-    same title always counts, even one of stop words only ("What is it?")."""
-    corpus = list(candidates().exclude(pk=exclude_pk).values_list("pk", "title"))
+    same title always counts, even one of stop words only ("What is it?"). ``among`` narrows
+    the candidates to what the one asking may know of (``roles.known_to``)."""
+    among = candidates() if among is None else among
+    corpus = list(among.exclude(pk=exclude_pk).values_list("pk", "title"))
     words, grams = _features(title)
     if not corpus or not words:
         return []
@@ -107,7 +115,15 @@ def _how_similar(match: Match) -> str:
     return "same title" if match.same_title else f"{round(match.score * 100)}% similar"
 
 
-def warning(matches: list[Match]) -> SafeString:
+def _link(match: Match, user) -> str:
+    """The answer's form for whoever may open it; for others (a doctor, another doctor's
+    answer), the page readers see."""
+    if roles.may_view(user, match.article):
+        return reverse("admin:articles_article_change", args=[match.article.pk])
+    return match.article.get_absolute_url()
+
+
+def warning(matches: list[Match], user) -> SafeString:
     """The warning after a save, in the words the title field uses while typing."""
     return format_html(
         "This question looks very like {}. If it is the same question, consider improving "
@@ -117,7 +133,7 @@ def warning(matches: list[Match]) -> SafeString:
             "“<a href='{}'>{}</a>” by {} ({}, {})",
             (
                 (
-                    reverse("admin:articles_article_change", args=[m.article.pk]),
+                    _link(m, user),
                     m.article.title,
                     m.article.doctor.name,
                     m.article.state.label,
@@ -153,7 +169,9 @@ def similar_titles(request: HttpRequest) -> JsonResponse:
     if exclude and not _PK.fullmatch(exclude):
         return JsonResponse({"error": "exclude must be an article's id."}, status=400)
     title = request.GET.get("title", "")[:MAX_TITLE]
-    matches = similar_questions(title, exclude_pk=int(exclude) if exclude else None)
+    matches = similar_questions(
+        title, among=roles.known_to(request.user), exclude_pk=int(exclude) if exclude else None
+    )
     return JsonResponse(
         {
             "results": [
@@ -163,7 +181,7 @@ def similar_titles(request: HttpRequest) -> JsonResponse:
                     "state": m.article.state.label,
                     "similar": round(m.score * 100),
                     "same_title": m.same_title,
-                    "edit_url": reverse("admin:articles_article_change", args=[m.article.pk]),
+                    "edit_url": _link(m, request.user),
                     "public_url": m.article.get_absolute_url() if m.article.is_live else None,
                 }
                 for m in matches

@@ -3,6 +3,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from ..editorial import roles
 from ..editors import is_editor
 from . import responses
 from .access import is_public, stored_name
@@ -21,7 +22,11 @@ def media_file(request: HttpRequest, path: str) -> HttpResponse:
         raise Http404("No such file.")
     if is_public(name):
         return _send(request, name, live=True)
-    if is_editor(request.user) and default_storage.exists(name):
+    if (
+        is_editor(request.user)
+        and roles.may_fetch(request.user, name)
+        and default_storage.exists(name)
+    ):
         return _send(request, name, live=False)
     raise Http404("No such file.")
 

@@ -38,7 +38,7 @@ class Command(BaseCommand):
             if no_password:
                 user.set_unusable_password()
             else:
-                user.set_password(self._ask_password(user))
+                user.set_password(ask_password(self, user))
         elif user.is_superuser:
             raise CommandError(f"{username} is a superuser already; leaving the account alone.")
         user.is_staff = True
@@ -50,20 +50,22 @@ class Command(BaseCommand):
         if created and no_password:
             self.stdout.write(f"Set a password with: manage.py changepassword {username}")
 
-    def _ask_password(self, user) -> str:
-        if not sys.stdin.isatty():
-            raise CommandError(
-                "No terminal to ask for a password: use --no-password, then changepassword."
-            )
-        for _ in range(PASSWORD_TRIES):
-            password = getpass.getpass("Password: ")
-            if password != getpass.getpass("Password (again): "):
-                self.stderr.write("The passwords differ; try again.")
-                continue
-            try:
-                password_validation.validate_password(password, user)
-            except ValidationError as error:
-                self.stderr.write("\n".join(error.messages))
-                continue
-            return password
-        raise CommandError("No acceptable password given; nothing was created.")
+
+def ask_password(command: BaseCommand, user) -> str:
+    """A password typed twice at the terminal that passes the validators (createdoctor too)."""
+    if not sys.stdin.isatty():
+        raise CommandError(
+            "No terminal to ask for a password: use --no-password, then changepassword."
+        )
+    for _ in range(PASSWORD_TRIES):
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password (again): "):
+            command.stderr.write("The passwords differ; try again.")
+            continue
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as error:
+            command.stderr.write("\n".join(error.messages))
+            continue
+        return password
+    raise CommandError("No acceptable password given; nothing was created.")
