@@ -34,6 +34,7 @@ from .preview import body_preview
 from .publishing_admin import PublishingAdmin
 from .reviews import DUE_SOON
 from .sections import FoldedWhenEmptyMixin
+from .workflow_admin import WorkflowAdmin
 
 TAG_SUGGESTIONS = 10
 
@@ -183,7 +184,7 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishingAdmin, FoldedWhenEmptyMixin, HistoryAdmin):
+class ArticleAdmin(WorkflowAdmin, PublishingAdmin, FoldedWhenEmptyMixin, HistoryAdmin):
     form = ArticleAdminForm
     folded_when_empty = ("Clinical review", "Audio answer")
     inlines_folded_when_empty = (RelatedPickInline, RelatedExclusionInline, RelatedArticleInline)

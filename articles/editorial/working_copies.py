@@ -130,10 +130,10 @@ def revision(user, comment: str) -> Iterator[None]:
         yield
 
 
-def publish_changes(copy: Article, user) -> Article:
+def publish_changes(copy: Article, user, comment: str = "Published changes.") -> Article:
     """Apply the copy to its live answer as one revision, "Published changes", and delete the
     copy. Returns the live answer, saved."""
-    with revision(user, "Published changes."):
+    with revision(user, comment):
         live = Article.objects.select_for_update().get(pk=copy.working_copy_of_id)
         typed_a_date = copy.updated_at != live.updated_at
         _apply(copy, live)

@@ -11,6 +11,7 @@ from .content import (
 )
 from .curation import ArticleSlug, Reference, RelatedExclusion, RelatedPick, TopicSlug
 from .feedback import Feedback
+from .review import ArticleComment, ReviewEvent
 from .indexes import (
     ArticleTerm,
     IndexedArticle,
@@ -22,6 +23,7 @@ from .indexes import (
 
 __all__ = [
     "Article",
+    "ArticleComment",
     "ArticleQuerySet",
     "ArticleSlug",
     "ArticleTerm",
@@ -34,6 +36,7 @@ __all__ = [
     "RelatedArticle",
     "RelatedExclusion",
     "RelatedPick",
+    "ReviewEvent",
     "SearchDocument",
     "TaggedArticle",
     "Term",
