@@ -76,8 +76,8 @@ def test_editor_edits_an_article_in_admin_and_readers_see_it(staff_client, reade
     url = reverse("admin:articles_article_change", args=[article.pk])
     data = form_values(staff_client.get(url), "article_form")
     data |= {"title": "Can a liver cyst be cancer?", "tags": "liver cyst, imaging"}
-    data["_publish"] = "Publish changes"
-    data["publish_reason"] = "Checked by the editor."  # saving alone keeps a live answer's changes a draft
+    data["_publish"] = "Publish changes"  # saving alone keeps a live answer's changes a draft
+    data["publish_reason"] = "Checked by the editor."
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     # An anonymous reader, not ``client``: that is staff_client, who can preview drafts.

@@ -476,6 +476,7 @@ def test_the_history_shows_the_latest_change_at_once(
     page.goto(f"{live_server.url}/admin/articles/article/{existing.pk}/change/")
     for title in ("Is a fatty liver reversible?", "Is a fatty liver reversible at all?"):
         page.fill("#id_title", title)
+        page.fill("#id_publish_reason", "Not reviewed yet: a test.")  # no reviewer approved it
         # A live answer: each change is a revision once published (saving keeps a draft).
         page.click("input[value='Publish changes']")
         page.wait_for_selector("text=View it live")

@@ -34,7 +34,7 @@ from .preview import body_preview
 from .publishing_admin import PublishingAdmin
 from .reviews import DUE_SOON
 from .sections import FoldedWhenEmptyMixin
-from .workflow_admin import WorkflowAdmin
+from .workflow_admin import ReviewStateFilter, WorkflowAdmin
 
 TAG_SUGGESTIONS = 10
 
@@ -190,7 +190,14 @@ class ArticleAdmin(WorkflowAdmin, PublishingAdmin, FoldedWhenEmptyMixin, History
     inlines_folded_when_empty = (RelatedPickInline, RelatedExclusionInline, RelatedArticleInline)
     # Five columns, so the title keeps its width at 1280 px; on a phone each row is a card.
     list_display = ["title", "state_label", "doctor_and_department", "review", "reader_feedback"]
-    list_filter = [PublicationFilter, ReviewFilter, "doctor__department", "doctor", "tags"]
+    list_filter = [
+        PublicationFilter,
+        ReviewStateFilter,
+        ReviewFilter,
+        "doctor__department",
+        "doctor",
+        "tags",
+    ]
     list_select_related = ["doctor__department"]
     search_fields = ["title", "summary", "body", "doctor__name"]
     date_hierarchy = "published_at"

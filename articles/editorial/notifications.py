@@ -14,6 +14,7 @@ from django.urls import reverse
 from ..models import Article
 
 logger = logging.getLogger(__name__)
+PERMISSIONS = "django.contrib.auth.backends.ModelBackend"  # the backend that holds them
 
 
 def _send(subject: str, body: str, recipients: list[str]) -> None:
@@ -48,8 +49,8 @@ def submitted(answer: Article, by) -> None:
     """To every active medical reviewer but the author."""
     reviewers = (
         get_user_model()
-        .objects.with_perm("articles.review_article")
-        .filter(is_active=True)
+        .objects.with_perm("articles.review_article", backend=PERMISSIONS)
+        .filter(is_active=True, doctor__isnull=False)
         .exclude(email="")
         .exclude(doctor=answer.doctor_id)
     )

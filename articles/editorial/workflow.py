@@ -61,8 +61,10 @@ def is_author(user, row: Article) -> bool:
 def frozen_for(user, row: Article) -> bool:
     """While in review the text is the reviewer's to read, not the author's to change; editors
     (who may publish) may still correct it."""
-    return row.review_state == Review.IN_REVIEW and is_author(user, row) and not (
-        rules.may_publish(user)
+    return (
+        row.review_state == Review.IN_REVIEW
+        and is_author(user, row)
+        and not (rules.may_publish(user))
     )
 
 
@@ -173,8 +175,8 @@ def edited(row: Article, user, not_clinical: bool) -> ReviewEvent | None:
 
 
 def published_unapproved(answer: Article, user, from_state: str, reason: str) -> ReviewEvent:
-    """The editor's reason for publishing without approval, tied to the revision that
-    published (its comment carries the reason too)."""
+    """The editor's reason for publishing without approval. The caller ties it to the
+    revision that published (whose comment carries the reason too)."""
     return ReviewEvent.objects.create(
         article=answer,
         actor=user,
@@ -182,7 +184,6 @@ def published_unapproved(answer: Article, user, from_state: str, reason: str) ->
         from_state=from_state,
         to_state=from_state,
         comment=reason,
-        revision=latest_revision(answer),
     )
 
 

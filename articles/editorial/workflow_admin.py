@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import reversion
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -22,6 +22,30 @@ from ..models.review import MAX_COMMENT
 from . import notifications, rules, workflow
 from .forms import pressed
 from .publishing_admin import _pk
+
+
+class ReviewStateFilter(admin.SimpleListFilter):
+    title = "medical review"
+    parameter_name = "medical_review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("in_review", "In review"),
+            ("to_review", "In review, not mine"),
+            ("changes_requested", "Changes requested"),
+            ("approved_to_publish", "Approved, to publish"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "approved_to_publish":
+            return queryset.approved_to_publish()
+        if value == "to_review":
+            doctor = workflow.doctor_of(request.user)
+            return queryset.awaiting_review().exclude(doctor=doctor) if doctor else queryset.none()
+        if value in {"in_review", "changes_requested"}:
+            return queryset.in_review_state(value)
+        return queryset
 
 
 class CommentForm(forms.Form):
@@ -92,13 +116,30 @@ class WorkflowAdmin:
 
     # Saving: an approval ends with a clinical edit; a reason backs an unapproved publication.
 
+    def add_view(self, request: HttpRequest, form_url="", extra_context=None):
+        return self._linked(request, super().add_view(request, form_url, extra_context))
+
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        return self._linked(
+            request, super().change_view(request, object_id, form_url, extra_context)
+        )
+
+    def _linked(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        """The steps a save made, tied to the revision it made: reversion writes that revision
+        only as the view returns."""
+        for event in getattr(request, "workflow_events", []):
+            event.revision = workflow.latest_revision(event.article)
+            event.save(update_fields=["revision"])
+        return response
+
     def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        request.workflow_notes = []
+        request.workflow_notes, request.workflow_events = [], []
         if change and workflow.text_edited(form.changed_data):
             event = workflow.edited(obj, request.user, form.cleaned_data.get("not_clinical"))
             if event is not None:
                 request.workflow_notes.append(workflow.describe(event.action, event.comment))
+                request.workflow_events.append(event)
         reason = form.cleaned_data.get("publish_reason")
         unapproved = obj.review_state != Article.Review.APPROVED
         if pressed(request.POST) in workflow.PUBLISHING and reason and unapproved:
@@ -137,7 +178,8 @@ class WorkflowAdmin:
         if answer is None:
             return
         if reason := getattr(request, "publish_reason", None):
-            workflow.published_unapproved(answer, request.user, *reason)
+            event = workflow.published_unapproved(answer, request.user, *reason)
+            request.workflow_events.append(event)
         notifications.published(answer, request.user)
 
     # The review's buttons and the comments, each a small POST of its own.

@@ -11,7 +11,6 @@ from .content import (
 )
 from .curation import ArticleSlug, Reference, RelatedExclusion, RelatedPick, TopicSlug
 from .feedback import Feedback
-from .review import ArticleComment, ReviewEvent
 from .indexes import (
     ArticleTerm,
     IndexedArticle,
@@ -20,6 +19,7 @@ from .indexes import (
     SearchDocument,
     Term,
 )
+from .review import ArticleComment, ReviewEvent
 
 __all__ = [
     "Article",

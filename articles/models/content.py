@@ -194,11 +194,21 @@ class ArticleQuerySet(SlugQuerySet):
         """Working copies whose scheduled moment to go live has come (call on ``all_rows``)."""
         return self.filter(working_copy_of__isnull=False, changes_go_live_at__lte=timezone.now())
 
-    def in_review_state(self, state: str) -> ArticleQuerySet:
+    @staticmethod
+    def in_review_state_q(state: str) -> Q:
         """Answers whose text under review is in ``state``: a live answer's working copy when
         it has one (its changes are what is reviewed), else the answer's own row."""
-        return self.filter(
-            Q(working_copy__isnull=True, review_state=state) | Q(working_copy__review_state=state)
+        return Q(working_copy__isnull=True, review_state=state) | Q(
+            working_copy__review_state=state
+        )
+
+    def in_review_state(self, state: str) -> ArticleQuerySet:
+        return self.filter(self.in_review_state_q(state))
+
+    def approved_to_publish(self) -> ArticleQuerySet:
+        """Approved texts readers do not have yet: drafts, and live answers' changes."""
+        return self.in_review_state("approved").filter(
+            Q(status=Article.Status.DRAFT) | Q(working_copy__isnull=False)
         )
 
     def awaiting_review(self) -> ArticleQuerySet:

@@ -62,9 +62,7 @@ class ArticleComment(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(body=""), name="article_comment_not_empty"
-            )
+            models.CheckConstraint(condition=~models.Q(body=""), name="article_comment_not_empty")
         ]
 
     def __str__(self) -> str:
