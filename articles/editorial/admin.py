@@ -25,7 +25,7 @@ from ..models import (
 from ..related import other_voices
 from ..related.explain import explain
 from ..tags import renamed_on_matching
-from . import rules, working_copies
+from . import rules, workflow, working_copies
 from .deletion import deleted_objects
 from .duplicates import similar_questions, similar_titles, warning
 from .forms import ArticleAdminForm, DoctorAdminForm
@@ -379,7 +379,11 @@ class ArticleAdmin(WorkflowAdmin, PublishingAdmin, FoldedWhenEmptyMixin, History
     )
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         done = []
-        for article in queryset.drafts().select_related("doctor"):
+        if unapproved := queryset.drafts().exclude(review_state=Article.Review.APPROVED).count():
+            # A reason is typed per answer, in its form: the bulk action publishes approved ones.
+            self.message_user(request, workflow.unapproved_in_bulk(unapproved), messages.WARNING)
+        approved = queryset.drafts().filter(review_state=Article.Review.APPROVED)
+        for article in approved.select_related("doctor"):
             rules.publish(article)
             with revision_of_one(request, "Published with the bulk action."):
                 article.save(update_fields=["status", "published_at"])
@@ -387,11 +391,12 @@ class ArticleAdmin(WorkflowAdmin, PublishingAdmin, FoldedWhenEmptyMixin, History
             done.append(article)
         scheduled = [a for a in done if a.state == Article.State.SCHEDULED]
         if not done:
-            self.message_user(
-                request,
-                "Nothing to publish: the selected articles were already published.",
-                messages.WARNING,
-            )
+            if not unapproved:
+                self.message_user(
+                    request,
+                    "Nothing to publish: the selected articles were already published.",
+                    messages.WARNING,
+                )
             return
         later = (
             " "

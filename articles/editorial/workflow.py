@@ -14,6 +14,7 @@ import reversion
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 from reversion.models import Version
 
 from ..models import Article, ArticleComment, Doctor, ReviewEvent
@@ -29,6 +30,16 @@ PUBLISHING = {"_publish", "_schedule"}
 # The states from which the author (or an editor) submits the text.
 SUBMITTABLE = {Review.WRITING, Review.CHANGES_REQUESTED}
 REVIEWED_FIELDS = {"title", "summary", "body", "urgent_care", "audio", "doctor"}
+
+
+def unapproved_in_bulk(count: int) -> str:
+    return ngettext(
+        "%(n)d answer is not medically approved, so not published: publish it from its form, "
+        "saying why.",
+        "%(n)d answers are not medically approved, so not published: publish each from its "
+        "form, saying why.",
+        count,
+    ) % {"n": count}
 
 
 def text_edited(changed_fields) -> bool:
