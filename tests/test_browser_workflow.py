@@ -10,9 +10,14 @@ from articles.editorial import workflow
 from articles.models import Article
 
 from .conftest import make_article, make_doctor
-from .test_browser import PASSWORD, browser, log_in, new_context, pytestmark, shot  # noqa: F401
-
-__all__ = ["pytestmark"]
+from .test_browser import (  # noqa: F401 (fixtures, used by name)
+    PASSWORD,
+    browser,
+    log_in,
+    new_context,
+    pytestmark,
+    shot,
+)
 
 
 def account(django_user_model, name: str, *codenames: str, doctor: bool = True):
@@ -28,7 +33,10 @@ def account(django_user_model, name: str, *codenames: str, doctor: bool = True):
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_a_reviewer_comments_and_requests_changes(
-    new_context, live_server, django_user_model, width
+    new_context,  # noqa: F811 (the fixture imported above)
+    live_server,
+    django_user_model,
+    width,
 ):
     author = account(django_user_model, "ada")
     reviewer = account(django_user_model, "rosa", "review_article")
