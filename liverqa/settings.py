@@ -33,6 +33,11 @@ LIVERQA_TRUSTED_PROXIES  how many reverse proxies, each appending to X-Forwarded
 LIVERQA_LOGIN_FAILURE_LIMIT  failed logins, per username and per address, before a lockout.
                     Default 5.
 LIVERQA_LOGIN_COOLOFF_MINUTES  how long a lockout lasts. Default 15.
+DJANGO_EMAIL_HOST   the SMTP server for the review workflow's e-mails, with DJANGO_EMAIL_PORT
+                    (587), DJANGO_EMAIL_USE_TLS (on), DJANGO_EMAIL_HOST_USER,
+                    DJANGO_EMAIL_HOST_PASSWORD and DJANGO_DEFAULT_FROM_EMAIL. Default: printed
+                    to the console.
+LIVERQA_SITE_URL    the site's address, for links in e-mails. Default http://localhost:8000.
 """
 
 import os
