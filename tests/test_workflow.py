@@ -284,6 +284,22 @@ class FailingBackend(BaseEmailBackend):
         raise ConnectionRefusedError("The mail server is down.")
 
 
+def test_publishing_tells_the_author(author, publisher, draft, django_capture_on_commit_callbacks):
+    editor = client_for(publisher)
+    data = change_article_data(editor, draft, _publish="Publish", publish_reason="Urgent.")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor.post(change_url(draft), data).status_code == 302
+    [message] = mail.outbox
+    assert message.to == ["ada@example.com"] and message.subject == f"Published: {draft.title}"
+    assert draft.get_absolute_url() in message.body
+    # The bulk action, for an approved draft, too.
+    approved = make_article("Ready?", doctor=author.doctor, status="draft", review_state="approved")
+    changelist = reverse("admin:articles_article_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(changelist, {"action": "publish", "_selected_action": [approved.pk]})
+    assert mail.outbox[-1].subject == "Published: Ready?"
+
+
 def test_e_mails_go_after_commit_and_a_failure_is_logged_not_raised(
     author, reviewer, draft, settings, caplog, django_capture_on_commit_callbacks
 ):

@@ -25,7 +25,7 @@ from ..models import (
 from ..related import other_voices
 from ..related.explain import explain
 from ..tags import renamed_on_matching
-from . import rules, workflow, working_copies
+from . import notifications, rules, workflow, working_copies
 from .deletion import deleted_objects
 from .duplicates import similar_questions, similar_titles, warning
 from .forms import ArticleAdminForm, DoctorAdminForm
@@ -388,6 +388,7 @@ class ArticleAdmin(WorkflowAdmin, PublishingAdmin, FoldedWhenEmptyMixin, History
             with revision_of_one(request, "Published with the bulk action."):
                 article.save(update_fields=["status", "published_at"])
             self.log_change(request, article, "Published.")
+            notifications.published(article, request.user)
             done.append(article)
         scheduled = [a for a in done if a.state == Article.State.SCHEDULED]
         if not done:
