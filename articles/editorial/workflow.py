@@ -26,9 +26,9 @@ Action = ReviewEvent.Action
 MAX_REASON = 500
 # The buttons that put a text before readers, which its approval (or a reason) must back.
 PUBLISHING = {"_publish", "_schedule"}
-# The fields a medical reviewer vouches for: changing one ends an approval.
 # The states from which the author (or an editor) submits the text.
 SUBMITTABLE = {Review.WRITING, Review.CHANGES_REQUESTED}
+# The fields a medical reviewer vouches for: changing one ends an approval.
 REVIEWED_FIELDS = {"title", "summary", "body", "urgent_care", "audio", "doctor"}
 
 
@@ -75,7 +75,7 @@ def frozen_for(user, row: Article) -> bool:
     return (
         row.review_state == Review.IN_REVIEW
         and is_author(user, row)
-        and not (rules.may_publish(user))
+        and not rules.may_publish(user)
     )
 
 
@@ -132,10 +132,19 @@ def latest_revision(answer: Article):
     return version.revision if version else None
 
 
+def _locked(row: Article) -> None:
+    """Read the state again under a row lock: two reviewers pressing at once act one by one,
+    the second on what the first left."""
+    row.review_state = (
+        Article.all_rows.select_for_update().values_list("review_state", flat=True).get(pk=row.pk)
+    )
+
+
 def submit(row: Article, user) -> ReviewEvent:
-    if row.review_state not in SUBMITTABLE:
-        raise Refused(f"This answer is {row.get_review_state_display().lower()} already.")
     with transaction.atomic():
+        _locked(row)
+        if row.review_state not in SUBMITTABLE:
+            raise Refused(f"This answer is {row.get_review_state_display().lower()} already.")
         event = _record(row, user, Action.SUBMITTED, Review.IN_REVIEW)
         notifications.submitted(answer_of(row), user)
     return event
@@ -143,8 +152,8 @@ def submit(row: Article, user) -> ReviewEvent:
 
 def approve(row: Article, user, comment: str = "") -> ReviewEvent:
     """The reviewer signs the text as it is now: "Medically reviewed by" them, today."""
-    _check_reviewer(row, user)
     with transaction.atomic():
+        _check_reviewer(row, user)
         row.reviewed_by = doctor_of(user)
         row.reviewed_on = timezone.localdate()
         row.next_review_due = rules.review_due(row.reviewed_on)
@@ -154,16 +163,17 @@ def approve(row: Article, user, comment: str = "") -> ReviewEvent:
 
 
 def request_changes(row: Article, user, comment: str) -> ReviewEvent:
-    _check_reviewer(row, user)
-    if not comment.strip():
-        raise Refused("Say what should change: the author reads your comment.")
     with transaction.atomic():
+        _check_reviewer(row, user)
+        if not comment.strip():
+            raise Refused("Say what should change: the author reads your comment.")
         event = _record(row, user, Action.CHANGES_REQUESTED, Review.CHANGES_REQUESTED, comment)
         notifications.changes_requested(answer_of(row), user, comment)
     return event
 
 
 def _check_reviewer(row: Article, user) -> None:
+    _locked(row)
     if row.review_state != Review.IN_REVIEW:
         raise Refused("Only an answer submitted for review can be approved or sent back.")
     if is_author(user, row):
