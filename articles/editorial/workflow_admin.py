@@ -198,19 +198,21 @@ class WorkflowAdmin:
             if action == "submit":
                 if not self.has_change_permission(request, row):
                     raise PermissionDenied
-                workflow.submit(row, request.user)
+                event = workflow.submit(row, request.user)
                 done = "Submitted for medical review; the text is frozen for its author until then."
             elif action == "approve":
-                workflow.approve(row, request.user, comment)
+                event = workflow.approve(row, request.user, comment)
                 done = "Approved: the answer names you as its medical reviewer once published."
             elif action == "request_changes":
-                workflow.request_changes(row, request.user, comment)
+                event = workflow.request_changes(row, request.user, comment)
                 done = "Sent back to the author with your comment."
             else:
                 raise workflow.Refused("Choose Submit for review, Approve or Request changes.")
         except workflow.Refused as refused:
             self.message_user(request, str(refused), messages.ERROR)
         else:
+            # In the admin log too, for the dashboard's recent lists.
+            self.log_change(request, answer, workflow.describe(event.action, event.comment))
             self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[answer.pk]))
 
