@@ -170,7 +170,9 @@ def test_editor_writes_previews_and_publishes_an_answer(new_context, live_server
     address = preview.url
     assert reader.goto(address).status == 404
 
-    # Publish it from the article list.
+    # Publish it from the article list, which publishes approved answers only (a reviewer's
+    # approval is tests/test_workflow.py's).
+    Article.objects.filter(pk=article.pk).update(review_state=Article.Review.APPROVED)
     page.goto(f"{live_server.url}/admin/articles/article/?publication=draft")
     page.check(f"input[name=_selected_action][value='{article.pk}']")
     page.select_option("select[name=action]", "publish")
@@ -476,6 +478,7 @@ def test_the_history_shows_the_latest_change_at_once(
     page.goto(f"{live_server.url}/admin/articles/article/{existing.pk}/change/")
     for title in ("Is a fatty liver reversible?", "Is a fatty liver reversible at all?"):
         page.fill("#id_title", title)
+        page.fill("#id_publish_reason", "Not reviewed yet: a test.")  # no reviewer approved it
         # A live answer: each change is a revision once published (saving keeps a draft).
         page.click("input[value='Publish changes']")
         page.wait_for_selector("text=View it live")

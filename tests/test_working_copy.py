@@ -38,7 +38,7 @@ def change_url(article: Article) -> str:
 
 def edit(client, article: Article, button: str = "_continue", **fields):
     """Post the article's form as an editor would after changing ``fields``."""
-    data = change_article_data(client, article, **fields) | {button: "pressed"}
+    data = change_article_data(client, article, **fields, **{button: "pressed"})
     return client.post(change_url(article), data)
 
 
@@ -94,7 +94,8 @@ def test_publish_changes_makes_them_live_as_one_revision(staff_client, reader, l
     assert (old.status_code, old["Location"]) == (301, "/articles/coffee-and-the-liver/")
     revisions = Version.objects.get_for_object(live)
     assert revisions.count() == versions + 1
-    assert revisions.first().revision.comment == "Published changes."
+    # ...with the reason for publishing a text no reviewer approved
+    assert revisions.first().revision.comment.startswith("Published changes. Published without")
     message = staff_client.get(change_url(live)).text
     assert 'View it live: <a href="/articles/coffee-and-the-liver/">' in message
 
@@ -350,9 +351,11 @@ def test_the_buttons_follow_the_state(staff_client, live):
         later = make_article("Later?", published_at=NOON + timedelta(days=1))
         live.published_at = NOON - timedelta(days=1)
         live.save()
-        assert new == buttons(staff_client.get(change_url(draft)).text)
+        # A saved answer can also be submitted for medical review (the "_review" button).
+        assert new | {"_review"} == buttons(staff_client.get(change_url(draft)).text)
         assert new == {"_continue", "_unsaved_preview", "_publish", "_schedule"}
         assert buttons(staff_client.get(change_url(later)).text) == {
+            "_review",
             "_continue",
             "_unsaved_preview",
             "_publish",
@@ -360,6 +363,7 @@ def test_the_buttons_follow_the_state(staff_client, live):
         }
         page = staff_client.get(change_url(live)).text
         assert buttons(page) == {
+            "_review",
             "_continue",
             "_unsaved_preview",
             "_publish",

@@ -12,7 +12,7 @@ from ..models import Article, Doctor, Topic
 from ..richtext import MAX_BODY_CHARACTERS, MAX_NESTING
 from ..slugs import slug_for, unique_slug
 from ..tags import has_address
-from . import rules
+from . import rules, workflow
 from .media import audio_duration, process_photo
 
 AUDIO_ACCEPT = "audio/mpeg,audio/mp4,audio/x-m4a,audio/ogg,audio/wav,.mp3,.m4a,.ogg,.wav"
@@ -100,6 +100,17 @@ class ArticleAdminForm(DerivedFieldsForm):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+    )
+    # Not columns either: what the review workflow asks beside the buttons.
+    publish_reason = forms.CharField(
+        label="why publish without medical approval?",
+        required=False,
+        max_length=workflow.MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    )
+    not_clinical = forms.BooleanField(
+        label="not a clinical change (a typo, formatting): keep the approval",
+        required=False,
     )
 
     @cached_property
@@ -244,6 +255,14 @@ class ArticleAdminForm(DerivedFieldsForm):
             )
             chosen = None if restarted else cleaned.get("next_review_due")
             cleaned["next_review_due"] = rules.review_due(reviewed_on, chosen)
+        if pressed(self.data) in workflow.PUBLISHING and not cleaned.get("publish_reason"):
+            edited = workflow.text_edited(self.changed_data)
+            if not workflow.approval_stands(self.instance, edited, cleaned.get("not_clinical")):
+                self.add_error(
+                    "publish_reason",
+                    "No medical reviewer has approved this text: say why it is published anyway "
+                    "(the reason is kept in its history), or submit it for review.",
+                )
         return cleaned
 
 
