@@ -186,7 +186,9 @@ def test_a_reviewer_opens_other_doctors_answers_awaiting_review_or_reviewed_by_t
     assert draft in rosa.get(listed).context["cl"].result_list
     act(rosa, draft, "approve")
     assert state(draft) == Review.APPROVED
-    assert rosa.get(change_url(draft)).status_code == 200
+    page = rosa.get(change_url(draft))  # still read-only: reading it makes it no one else's
+    assert page.status_code == 200 and not page.context["has_change_permission"]
+    assert Article.objects.get(pk=draft.pk).doctor == author.doctor
     colleague = client_for(account(django_user_model, "vera", "review_article"))
     assert colleague.get(change_url(draft)).status_code == 404
 
