@@ -93,6 +93,10 @@ def pressed(data) -> str:
     return next((name for name in sorted(PUBLISHING_BUTTONS) if name in data), "_save")
 
 
+# The form's fields that are no column of the answer.
+NOT_COLUMNS = {"when", "publish_reason", "not_clinical"}
+
+
 class ArticleAdminForm(DerivedFieldsForm):
     # Not a column: the moment a "Schedule…" button takes, shown beside those buttons.
     when = forms.DateTimeField(
@@ -115,8 +119,9 @@ class ArticleAdminForm(DerivedFieldsForm):
 
     @cached_property
     def changed_data(self) -> list[str]:
-        # A moment typed for a button changes nothing in the answer, nor its history's words.
-        return [name for name in super().changed_data if name != "when"]
+        # A moment typed for a button, and the review's reason and mark, change nothing in the
+        # answer, nor its history's words (the workflow adds its own: "Published without…").
+        return [name for name in super().changed_data if name not in NOT_COLUMNS]
 
     class Meta:
         model = Article
