@@ -351,7 +351,10 @@ def test_staff_enrol_an_authenticator_then_log_in_with_a_code_or_a_backup_code(
     page.click("button[type=submit]:text('Next')")
     qr_code = page.locator("img[alt='QR Code']")
     qr_code.wait_for()
-    assert qr_code.evaluate("img => img.complete && img.naturalWidth > 100")
+    # Shown is not yet decoded under load: wait for the image itself (a timeout if broken).
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 100", arg=qr_code.element_handle()
+    )
     assert no_inline_scripts(page)
     shot(page, "11-enrol-qr-code")
     # What the authenticator app would compute from the key the QR code carries.
