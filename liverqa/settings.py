@@ -33,6 +33,11 @@ LIVERQA_TRUSTED_PROXIES  how many reverse proxies, each appending to X-Forwarded
 LIVERQA_LOGIN_FAILURE_LIMIT  failed logins, per username and per address, before a lockout.
                     Default 5.
 LIVERQA_LOGIN_COOLOFF_MINUTES  how long a lockout lasts. Default 15.
+DJANGO_EMAIL_HOST   the SMTP server for the review workflow's e-mails, with DJANGO_EMAIL_PORT
+                    (587), DJANGO_EMAIL_USE_TLS (on), DJANGO_EMAIL_HOST_USER,
+                    DJANGO_EMAIL_HOST_PASSWORD and DJANGO_DEFAULT_FROM_EMAIL. Default: printed
+                    to the console.
+LIVERQA_SITE_URL    the site's address, for links in e-mails. Default http://localhost:8000.
 """
 
 import os
@@ -457,6 +462,23 @@ for _name, _rate in (
 ):
     if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
         raise ImproperlyConfigured(f"{_name} must read like 5/h or 20/30m, not {_rate!r}.")
+
+# --- E-mail: the review workflow's notifications -------------------------------------------
+# SMTP when DJANGO_EMAIL_HOST is set; otherwise each message is printed to the console.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("DJANGO_EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10  # a slow server delays one notification, never the editor's next page
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "liverqa@localhost")
+# Where the links in those e-mails point.
+LIVERQA_SITE_URL = os.environ.get("LIVERQA_SITE_URL", "http://localhost:8000")
 
 # Errors (a 500's traceback) and warnings go to standard error, where gunicorn and the service
 # manager collect them; Django's default sends them nowhere when debug is off and ADMINS is empty.

@@ -77,6 +77,7 @@ def test_editor_edits_an_article_in_admin_and_readers_see_it(staff_client, reade
     data = form_values(staff_client.get(url), "article_form")
     data |= {"title": "Can a liver cyst be cancer?", "tags": "liver cyst, imaging"}
     data["_publish"] = "Publish changes"  # saving alone keeps a live answer's changes a draft
+    data["publish_reason"] = "Checked by the editor."
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     # An anonymous reader, not ``client``: that is staff_client, who can preview drafts.
@@ -98,6 +99,7 @@ def test_editor_adds_ordered_related_picks(staff_client):
         "picks-1-position": "1",
         "picks-1-related": str(second.pk),
         "_publish": "Publish changes",
+        "publish_reason": "Checked by the editor.",
     }
     response = staff_client.post(url, data)
     assert response.status_code == 302
@@ -111,6 +113,7 @@ def test_editor_excludes_an_article_from_other_voices(staff_client):
     data = form_values(staff_client.get(url), "article_form")
     data |= {"exclusions-TOTAL_FORMS": "1", "exclusions-0-excluded": str(unwanted.pk)}
     data["_publish"] = "Publish changes"
+    data["publish_reason"] = "Checked by the editor."
     assert staff_client.post(url, data).status_code == 302
     assert [e.excluded for e in article.exclusions.all()] == [unwanted]
 

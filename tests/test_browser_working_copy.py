@@ -68,6 +68,7 @@ def test_a_live_answer_changes_only_when_the_editor_publishes(
 
     # Publish the changes: the message links to the live page; readers get the new title.
     editor.goto(form)
+    editor.fill("#id_publish_reason", "Not reviewed yet: a test.")  # no reviewer approved it
     editor.click("input[value='Publish changes']")
     editor.wait_for_selector("text=View it live")
     shot(editor, "wc-06-published")

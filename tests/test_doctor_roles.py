@@ -104,6 +104,16 @@ def _article_urls(w):
             {"_preview_of": pk, "title": ""},
         ),
         "body preview": ("post", reverse("admin:articles_article_body_preview"), {"body": "Hi"}),
+        "submit for review": (
+            "post",
+            reverse("admin:articles_article_review", args=[pk]),
+            {"_review": "submit"},
+        ),
+        "comment": (
+            "post",
+            reverse("admin:articles_article_comment", args=[pk]),
+            {"body": "A note."},
+        ),
         "tag suggestions": ("get", reverse("admin:articles_article_tag_suggestions"), {"q": "c"}),
         "similar titles": ("get", reverse("admin:articles_article_similar_titles"), {"title": "x"}),
         "autocomplete articles": (
@@ -146,6 +156,9 @@ EXPECTED = {
     "discard changes": (403, 404, 404, 302, 302),  # a draft has no changes: back to its form
     "unsaved preview": (400, 404, 404, 400, 400),  # no title: the form's errors
     "body preview": (200, 200, 200, 200, 200),
+    # Back to the form once done; a draft still being written is not the reviewer's to open.
+    "submit for review": (302, 404, 404, 302, 302),
+    "comment": (302, 404, 404, 302, 302),
     "tag suggestions": (200, 200, 200, 200, 200),
     "similar titles": (200, 200, 200, 200, 200),
     "autocomplete articles": (200, 200, 200, 200, 200),
@@ -190,6 +203,8 @@ def test_the_matrix_names_every_admin_address_of_the_articles():
         "articles_article_discard",
         "articles_article_preview_unsaved",
         "articles_article_body_preview",
+        "articles_article_review",
+        "articles_article_comment",
         "articles_article_tag_suggestions",
         "articles_article_similar_titles",
     }

@@ -152,7 +152,9 @@ def test_an_editors_first_day(new_context, live_server, newsroom):
     address = f"{base}{article.get_absolute_url()}"
     assert reader.goto(address).status == 404
 
-    # 09 Publish: the message links to the live page, which shows the date.
+    # 09 Publish: the message links to the live page, which shows the date. No medical
+    # reviewer has approved it yet, so the editor says why it goes live anyway.
+    page.fill("#id_publish_reason", "Approved by the department head by telephone.")
     page.click("input[value='Publish']")
     page.wait_for_selector("text=View it live")
     shot(page, "09-published")
@@ -191,6 +193,7 @@ def test_an_editors_first_day(new_context, live_server, newsroom):
 
     # 14 Publish changes: readers get the new title; the old address leads there.
     page.goto(form)
+    page.fill("#id_publish_reason", "A clearer title; the text is unchanged.")
     page.click("input[value='Publish changes']")
     page.wait_for_selector("text=View it live")
     new_address = f"{base}/articles/does-coffee-protect-a-fatty-liver/"

@@ -228,8 +228,9 @@ def test_adding_a_tag_in_admin_saves_it_with_its_first_version(editor_client):
 
 
 def test_restoring_after_a_bulk_action_restores_only_that_article(editor_client):
-    first = make_article("First?", status=Article.Status.DRAFT, body="First text.")
-    second = make_article("Second?", status=Article.Status.DRAFT, body="Second text.")
+    approved = {"status": Article.Status.DRAFT, "review_state": Article.Review.APPROVED}
+    first = make_article("First?", body="First text.", **approved)
+    second = make_article("Second?", body="Second text.", **approved)
     changelist = reverse("admin:articles_article_changelist")
     response = editor_client.post(
         changelist, {"action": "publish", "_selected_action": [first.pk, second.pk]}
@@ -313,7 +314,10 @@ def test_the_history_says_what_a_publishing_button_did(editor_client):
     assert editor_client.post(url, published).status_code == 302
 
     comments = [v.revision.get_comment() for v in Version.objects.get_for_object(article)]
-    assert comments[0] == "Published."
+    # No reviewer approved it: the editor's reason follows (tests/conftest.py gives one).
+    assert comments[0] == (
+        "Published. Published without approval: Checked by the editor (a test about publishing)."
+    )
     assert comments[1] == "Changed Title. Back to draft."
     assert comments[2].startswith("Scheduled to go live on ")
     assert comments[3] == "Added."

@@ -312,7 +312,7 @@ def test_audio_uploaded_to_a_working_copy_is_for_editors_until_published(
     assert reader.get(media_url(live_audio)).status_code == 200
     response = staff_client.get(media_url(copy.audio.name))
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
-    data = change_article_data(staff_client, article) | {"_publish": "Publish changes"}
+    data = change_article_data(staff_client, article, _publish="Publish changes")  # a reason too
     assert staff_client.post(url, data).status_code == 302
     assert Article.objects.get().audio.name == copy.audio.name
     assert reader.get(media_url(copy.audio.name)).status_code == 200

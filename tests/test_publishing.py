@@ -91,11 +91,15 @@ def changelist_action(client, action: str, articles: list[Article]):
 
 def test_bulk_publish_keeps_future_dates_scheduled_and_bulk_unpublish_hides(staff_client, reader):
     with time_machine.travel(NOON, tick=False):
-        draft = make_article("Draft?", status="draft", published_at=None)
-        later = make_article("Later?", status="draft", published_at=NOON + timedelta(days=2))
+        approved = {"status": "draft", "review_state": "approved"}
+        draft = make_article("Draft?", published_at=None, **approved)
+        later = make_article("Later?", published_at=NOON + timedelta(days=2), **approved)
+        unapproved = make_article("Unapproved?", status="draft")
         live = make_article("Live?")
-        response = changelist_action(staff_client, "publish", [draft, later, live])
+        response = changelist_action(staff_client, "publish", [draft, later, live, unapproved])
         assert "Published 2 articles. 1 of them goes live at its later date." in response.text
+        assert "1 answer is not medically approved, so not published" in response.text
+        assert Article.objects.get(pk=unapproved.pk).state == Article.State.DRAFT
         draft.refresh_from_db()
         later.refresh_from_db()
         assert (draft.state, later.state) == (Article.State.LIVE, Article.State.SCHEDULED)
@@ -109,7 +113,7 @@ def test_bulk_publish_keeps_future_dates_scheduled_and_bulk_unpublish_hides(staf
 
 
 def test_bulk_actions_are_recorded_in_history(staff_client):
-    article = make_article(status="draft", published_at=None)
+    article = make_article(status="draft", published_at=None, review_state="approved")
     changelist_action(staff_client, "publish", [article])
     history = staff_client.get(reverse("admin:articles_article_history", args=[article.pk]))
     assert "<td>Published with the bulk action.</td>" in history.text

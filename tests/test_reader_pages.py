@@ -56,6 +56,7 @@ def test_editors_set_the_urgent_care_note_in_the_admin_with_a_limit(staff_client
     assert "at most 600 characters" in response.text
     data["urgent_care"] = "your skin or eyes turn yellow within days."
     data["_publish"] = "Publish changes"
+    data["publish_reason"] = "Checked by the editor."
     assert staff_client.post(url, data).status_code == 302
     article.refresh_from_db()
     assert article.urgent_care == "your skin or eyes turn yellow within days."

@@ -257,3 +257,42 @@ def test_a_negative_number_of_trusted_proxies_is_a_clear_error():
     result = start(DJANGO_DEBUG="1", LIVERQA_TRUSTED_PROXIES="-1")
     assert result.returncode != 0
     assert "LIVERQA_TRUSTED_PROXIES must be 0 or a number of proxies" in result.stderr
+
+
+def _email_settings(**env: str) -> list:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_EMAIL")}
+    environment |= {"DJANGO_SETTINGS_MODULE": "liverqa.settings", "DJANGO_DEBUG": "1", **env}
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(repr([s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
+        "s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return ast.literal_eval(result.stdout.strip())
+
+
+def test_e_mail_goes_to_the_console_unless_an_smtp_host_is_set():
+    assert _email_settings()[0] == "django.core.mail.backends.console.EmailBackend"
+    assert _email_settings(
+        DJANGO_EMAIL_HOST="smtp.example.org",
+        DJANGO_EMAIL_PORT="465",
+        DJANGO_EMAIL_HOST_USER="liverqa",
+        DJANGO_EMAIL_HOST_PASSWORD="secret",
+        DJANGO_EMAIL_USE_TLS="0",
+        DJANGO_DEFAULT_FROM_EMAIL="reviews@example.org",
+    ) == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.org",
+        465,
+        "liverqa",
+        "secret",
+        False,
+        "reviews@example.org",
+    ]

@@ -38,7 +38,7 @@ def change_url(article: Article) -> str:
 
 def edit(client, article: Article, button: str = "_continue", **fields):
     """Post the article's form as an editor would after changing ``fields``."""
-    data = change_article_data(client, article, **fields) | {button: "pressed"}
+    data = change_article_data(client, article, **fields, **{button: "pressed"})
     return client.post(change_url(article), data)
 
 
@@ -94,7 +94,8 @@ def test_publish_changes_makes_them_live_as_one_revision(staff_client, reader, l
     assert (old.status_code, old["Location"]) == (301, "/articles/coffee-and-the-liver/")
     revisions = Version.objects.get_for_object(live)
     assert revisions.count() == versions + 1
-    assert revisions.first().revision.comment == "Published changes."
+    # ...with the reason for publishing a text no reviewer approved
+    assert revisions.first().revision.comment.startswith("Published changes. Published without")
     message = staff_client.get(change_url(live)).text
     assert 'View it live: <a href="/articles/coffee-and-the-liver/">' in message
 
@@ -269,8 +270,10 @@ def writer_client(client, django_user_model, live):
 
 def test_without_publish_permission_no_publishing_button_works(writer_client, reader, live):
     draft = make_article("A draft?", doctor=live.doctor, status="draft", published_at=None)
-    assert buttons(writer_client.get(change_url(draft)).text) == {"_continue", "_unsaved_preview"}
-    assert buttons(writer_client.get(change_url(live)).text) == {"_continue", "_unsaved_preview"}
+    # Their own answers: they may save, preview and submit them for medical review, no more.
+    mine = {"_continue", "_unsaved_preview", "_review"}
+    assert buttons(writer_client.get(change_url(draft)).text) == mine
+    assert buttons(writer_client.get(change_url(live)).text) == mine
     for button in ["_publish", "_schedule", "_unpublish", "_schedule_unpublish"]:
         data = change_article_data(writer_client, draft, title=NEW) | {
             button: "x",
@@ -350,9 +353,11 @@ def test_the_buttons_follow_the_state(staff_client, live):
         later = make_article("Later?", published_at=NOON + timedelta(days=1))
         live.published_at = NOON - timedelta(days=1)
         live.save()
-        assert new == buttons(staff_client.get(change_url(draft)).text)
+        # A saved answer can also be submitted for medical review (the "_review" button).
+        assert new | {"_review"} == buttons(staff_client.get(change_url(draft)).text)
         assert new == {"_continue", "_unsaved_preview", "_publish", "_schedule"}
         assert buttons(staff_client.get(change_url(later)).text) == {
+            "_review",
             "_continue",
             "_unsaved_preview",
             "_publish",
@@ -360,6 +365,7 @@ def test_the_buttons_follow_the_state(staff_client, live):
         }
         page = staff_client.get(change_url(live)).text
         assert buttons(page) == {
+            "_review",
             "_continue",
             "_unsaved_preview",
             "_publish",
@@ -589,10 +595,14 @@ def test_a_copys_tags_are_no_use_of_the_tag(staff_client, live):
     assert counts == {"coffee": 1, "diet": 0}
 
 
-def test_without_publish_permission_the_dates_cannot_make_an_answer_live(writer_client, reader):
+def test_without_publish_permission_the_dates_cannot_make_an_answer_live(
+    writer_client, reader, live
+):
     # A scheduled answer is edited directly: moving its publication date to the past, or its
     # "unpublish at", with a plain save would publish or hide it past the permission.
-    later = make_article("Later?", published_at=timezone.now() + timedelta(days=2))
+    # The writer's own answers (a doctor opens no other doctor's).
+    mine = live.doctor
+    later = make_article("Later?", doctor=mine, published_at=timezone.now() + timedelta(days=2))
     data = change_article_data(writer_client, later)
     past = timezone.localtime(timezone.now() - timedelta(days=1))
     moved = data | {"published_at_0": f"{past:%Y-%m-%d}", "published_at_1": f"{past:%H:%M:%S}"}
@@ -604,7 +614,7 @@ def test_without_publish_permission_the_dates_cannot_make_an_answer_live(writer_
     writer_client.post(change_url(later), expiring | {"_continue": "x"})
     assert Article.objects.get(pk=later.pk).expires_at is None
     # A draft's dates show readers nothing: still the writer's to set.
-    draft = make_article("Draft?", status="draft", published_at=None)
+    draft = make_article("Draft?", doctor=mine, status="draft", published_at=None)
     data = change_article_data(writer_client, draft)
     dated = data | {"published_at_0": f"{past:%Y-%m-%d}", "published_at_1": f"{past:%H:%M:%S}"}
     assert writer_client.post(change_url(draft), dated | {"_continue": "x"}).status_code == 302
@@ -614,10 +624,10 @@ def test_without_publish_permission_the_dates_cannot_make_an_answer_live(writer_
 def test_an_emptied_publication_date_is_a_form_error_not_a_500(staff_client, live, button):
     later = make_article("Later?", published_at=timezone.now() + timedelta(days=2))
     for article in (live, later):
-        data = change_article_data(staff_client, article, published_at_0="", published_at_1="")
-        response = staff_client.post(
-            change_url(article), data | {button: "x", "when": "2099-01-01T10:00"}
-        )
+        # The button among the fields, so "Publish" carries the reason an unapproved text needs.
+        emptied = {"published_at_0": "", "published_at_1": "", button: "x"}
+        data = change_article_data(staff_client, article, **emptied)
+        response = staff_client.post(change_url(article), data | {"when": "2099-01-01T10:00"})
         if article is later and button == "_publish":
             assert response.status_code == 302  # "Publish" means now
             continue

@@ -25,7 +25,7 @@ from ..models import (
 from ..related import other_voices
 from ..related.explain import explain
 from ..tags import renamed_on_matching
-from . import roles, rules, working_copies
+from . import notifications, roles, rules, workflow, working_copies
 from .deletion import deleted_objects
 from .duplicates import similar_questions, similar_titles, warning
 from .forms import ArticleAdminForm, DoctorAdminForm
@@ -35,6 +35,7 @@ from .publishing_admin import PublishingAdmin
 from .reviews import DUE_SOON
 from .roles_admin import RolesAdmin
 from .sections import FoldedWhenEmptyMixin
+from .workflow_admin import ReviewStateFilter, WorkflowAdmin
 
 TAG_SUGGESTIONS = 10
 
@@ -191,13 +192,20 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(RolesAdmin, PublishingAdmin, FoldedWhenEmptyMixin, HistoryAdmin):
+class ArticleAdmin(RolesAdmin, WorkflowAdmin, PublishingAdmin, FoldedWhenEmptyMixin, HistoryAdmin):
     form = ArticleAdminForm
     folded_when_empty = ("Clinical review", "Audio answer")
     inlines_folded_when_empty = (RelatedPickInline, RelatedExclusionInline, RelatedArticleInline)
     # Five columns, so the title keeps its width at 1280 px; on a phone each row is a card.
     list_display = ["title", "state_label", "doctor_and_department", "review", "reader_feedback"]
-    list_filter = [PublicationFilter, ReviewFilter, "doctor__department", "doctor", "tags"]
+    list_filter = [
+        PublicationFilter,
+        ReviewStateFilter,
+        ReviewFilter,
+        "doctor__department",
+        "doctor",
+        "tags",
+    ]
     list_select_related = ["doctor__department"]
     search_fields = ["title", "summary", "body", "doctor__name"]
     date_hierarchy = "published_at"
@@ -381,19 +389,25 @@ class ArticleAdmin(RolesAdmin, PublishingAdmin, FoldedWhenEmptyMixin, HistoryAdm
     )
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         done = []
-        for article in queryset.drafts().select_related("doctor"):
+        if unapproved := queryset.drafts().exclude(review_state=Article.Review.APPROVED).count():
+            # A reason is typed per answer, in its form: the bulk action publishes approved ones.
+            self.message_user(request, workflow.unapproved_in_bulk(unapproved), messages.WARNING)
+        approved = queryset.drafts().filter(review_state=Article.Review.APPROVED)
+        for article in approved.select_related("doctor"):
             rules.publish(article)
             with revision_of_one(request, "Published with the bulk action."):
                 article.save(update_fields=["status", "published_at"])
             self.log_change(request, article, "Published.")
+            notifications.published(article, request.user)
             done.append(article)
         scheduled = [a for a in done if a.state == Article.State.SCHEDULED]
         if not done:
-            self.message_user(
-                request,
-                "Nothing to publish: the selected articles were already published.",
-                messages.WARNING,
-            )
+            if not unapproved:
+                self.message_user(
+                    request,
+                    "Nothing to publish: the selected articles were already published.",
+                    messages.WARNING,
+                )
             return
         later = (
             " "

@@ -12,7 +12,7 @@ from ..models import Article, Doctor, Topic
 from ..richtext import MAX_BODY_CHARACTERS, MAX_NESTING
 from ..slugs import slug_for, unique_slug
 from ..tags import has_address
-from . import rules
+from . import rules, workflow
 from .media import audio_duration, process_photo
 
 AUDIO_ACCEPT = "audio/mpeg,audio/mp4,audio/x-m4a,audio/ogg,audio/wav,.mp3,.m4a,.ogg,.wav"
@@ -93,6 +93,10 @@ def pressed(data) -> str:
     return next((name for name in sorted(PUBLISHING_BUTTONS) if name in data), "_save")
 
 
+# The form's fields that are no column of the answer.
+NOT_COLUMNS = {"when", "publish_reason", "not_clinical"}
+
+
 class ArticleAdminForm(DerivedFieldsForm):
     # Not a column: the moment a "Schedule…" button takes, shown beside those buttons.
     when = forms.DateTimeField(
@@ -101,11 +105,23 @@ class ArticleAdminForm(DerivedFieldsForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
     )
+    # Not columns either: what the review workflow asks beside the buttons.
+    publish_reason = forms.CharField(
+        label="why publish without medical approval?",
+        required=False,
+        max_length=workflow.MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    )
+    not_clinical = forms.BooleanField(
+        label="not a clinical change (a typo, formatting): keep the approval",
+        required=False,
+    )
 
     @cached_property
     def changed_data(self) -> list[str]:
-        # A moment typed for a button changes nothing in the answer, nor its history's words.
-        return [name for name in super().changed_data if name != "when"]
+        # A moment typed for a button, and the review's reason and mark, change nothing in the
+        # answer, nor its history's words (the workflow adds its own: "Published without…").
+        return [name for name in super().changed_data if name not in NOT_COLUMNS]
 
     class Meta:
         model = Article
@@ -244,6 +260,14 @@ class ArticleAdminForm(DerivedFieldsForm):
             )
             chosen = None if restarted else cleaned.get("next_review_due")
             cleaned["next_review_due"] = rules.review_due(reviewed_on, chosen)
+        if pressed(self.data) in workflow.PUBLISHING and not cleaned.get("publish_reason"):
+            edited = workflow.text_edited(self.changed_data)
+            if not workflow.approval_stands(self.instance, edited, cleaned.get("not_clinical")):
+                self.add_error(
+                    "publish_reason",
+                    "No medical reviewer has approved this text: say why it is published anyway "
+                    "(the reason is kept in its history), or submit it for review.",
+                )
         return cleaned
 
 

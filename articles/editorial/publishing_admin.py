@@ -157,7 +157,8 @@ class PublishingAdmin:
         live = copy.working_copy_of
         pending = working_copies.changed_fields(copy)
         if button == "_publish":
-            live = working_copies.publish_changes(copy, request.user)
+            comment = getattr(request, "publish_comment", "Published changes.")
+            live = working_copies.publish_changes(copy, request.user, comment)
             return _outcome("_publish", live)
         if button == "_unpublish":
             working_copies.unpublish(live, request.user)

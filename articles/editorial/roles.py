@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 
-from ..models import Article, Doctor
+from ..models import Article, ArticleQuerySet, Doctor, ReviewEvent
 from . import rules
 
 User = AbstractBaseUser | AnonymousUser
@@ -42,9 +42,18 @@ def sees_every_answer(user: User) -> bool:
 
 
 def reviewable_by(user: User) -> QuerySet[Article]:
-    """Other doctors' answers a medical reviewer may open. None until the review workflow
-    gives answers a state "in review" to select them by."""
-    return Article.all_rows.none()
+    """Other doctors' answers a medical reviewer may open: those submitted for review, and
+    those they took part in reviewing (their decision and its comments stay in view). For a
+    live answer, both the answer and the working copy that is what gets reviewed."""
+    doctor = doctor_of(user)
+    if doctor is None or not user.has_perm("articles.review_article"):
+        return Article.all_rows.none()
+    reviewed = ReviewEvent.objects.filter(actor=user).values("article")
+    return Article.all_rows.filter(
+        ArticleQuerySet.in_review_state_q(Article.Review.IN_REVIEW)
+        | Q(pk__in=reviewed)
+        | Q(working_copy_of__in=reviewed)
+    ).exclude(doctor=doctor)
 
 
 def viewable(user: User, articles: QuerySet[Article]) -> QuerySet[Article]:

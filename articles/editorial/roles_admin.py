@@ -69,8 +69,9 @@ class RolesAdmin:
         ]
 
     def get_form(self, request: HttpRequest, obj: Article | None = None, change=False, **kwargs):
-        """A doctor's answers are theirs: the form sets the doctor on every row it saves
-        (the field is read-only, so a posted one is never read)."""
+        """A doctor's answers are theirs: the form sets the doctor on every row it adds (the
+        field is read-only, so a posted one is never read). A row that exists keeps its doctor:
+        a medical reviewer's view of another doctor's answer must not make it theirs."""
         form = super().get_form(request, obj, change=change, **kwargs)
         if roles.sees_every_answer(request.user):
             return form
@@ -79,7 +80,8 @@ class RolesAdmin:
         class OwnAnswerForm(form):
             def __init__(self, *args, **kwargs) -> None:
                 super().__init__(*args, **kwargs)
-                self.instance.doctor = doctor
+                if self.instance._state.adding:
+                    self.instance.doctor = doctor
 
         return OwnAnswerForm
 

@@ -130,11 +130,11 @@ def revision(user, comment: str) -> Iterator[None]:
         yield
 
 
-def publish_changes(copy: Article, user) -> Article | None:
+def publish_changes(copy: Article, user, comment: str = "Published changes.") -> Article | None:
     """Apply the copy to its live answer as one revision, "Published changes", and delete the
     copy. Returns the live answer, saved; None if another editor or the scheduled job
     published or discarded the copy first (then nothing changes)."""
-    with revision(user, "Published changes."):
+    with revision(user, comment):
         live = Article.objects.select_for_update().get(pk=copy.working_copy_of_id)
         # Read again under the live answer's lock: a copy read before it may be gone, and
         # applying it would put stale fields and no tags or references on the live answer.

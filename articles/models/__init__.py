@@ -19,9 +19,11 @@ from .indexes import (
     SearchDocument,
     Term,
 )
+from .review import ArticleComment, ReviewEvent
 
 __all__ = [
     "Article",
+    "ArticleComment",
     "ArticleQuerySet",
     "ArticleSlug",
     "ArticleTerm",
@@ -34,6 +36,7 @@ __all__ = [
     "RelatedArticle",
     "RelatedExclusion",
     "RelatedPick",
+    "ReviewEvent",
     "SearchDocument",
     "TaggedArticle",
     "Term",

@@ -194,6 +194,26 @@ class ArticleQuerySet(SlugQuerySet):
         """Working copies whose scheduled moment to go live has come (call on ``all_rows``)."""
         return self.filter(working_copy_of__isnull=False, changes_go_live_at__lte=timezone.now())
 
+    @staticmethod
+    def in_review_state_q(state: str) -> Q:
+        """Answers whose text under review is in ``state``: a live answer's working copy when
+        it has one (its changes are what is reviewed), else the answer's own row."""
+        return Q(working_copy__isnull=True, review_state=state) | Q(
+            working_copy__review_state=state
+        )
+
+    def in_review_state(self, state: str) -> ArticleQuerySet:
+        return self.filter(self.in_review_state_q(state))
+
+    def approved_to_publish(self) -> ArticleQuerySet:
+        """Approved texts readers do not have yet: drafts, and live answers' changes."""
+        return self.in_review_state("approved").filter(
+            Q(status=Article.Status.DRAFT) | Q(working_copy__isnull=False)
+        )
+
+    def awaiting_review(self) -> ArticleQuerySet:
+        return self.in_review_state("in_review")
+
     def review_overdue(self) -> ArticleQuerySet:
         """Past the date by which a doctor should have checked the text again."""
         return self.filter(next_review_due__lt=timezone.localdate())
@@ -267,6 +287,14 @@ class Article(models.Model):
         DRAFT = "draft", "Draft"
         SCHEDULED = "scheduled", "Scheduled"
         LIVE = "live", "Live"
+
+    class Review(models.TextChoices):
+        """Where the text stands in the doctors' review (``editorial.workflow`` moves it)."""
+
+        WRITING = "writing", "Being written"
+        IN_REVIEW = "in_review", "In review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
 
     title = models.CharField(max_length=255)
     # Unique among articles (see Meta); a working copy carries its live answer's slug.
@@ -351,6 +379,15 @@ class Article(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="working_copy",
+        editable=False,
+    )
+    # On a working copy the state is the copy's: the changes are what gets reviewed.
+    review_state = models.CharField(
+        "medical review",
+        max_length=20,
+        choices=Review.choices,
+        default=Review.WRITING,
+        db_default=Review.WRITING,  # rows written past the ORM (seed_demo's bulk insert)
         editable=False,
     )
     changes_go_live_at = models.DateTimeField(

@@ -1,0 +1,218 @@
+"""The doctors' review of an answer: writing → in review → approved or changes requested, then
+published by an editor.
+
+The state lives on the row whose text is reviewed: a draft itself, or a live answer's working
+copy (its changes are what the reviewer reads; publishing them carries the approval, with
+``reviewed_by`` and ``reviewed_on``, onto the live row). Each transition is one transaction,
+one revision in the answer's history with who and why, and a ``ReviewEvent``. The admin calls
+these; they raise ``Refused`` with words for the person who asked.
+"""
+
+from __future__ import annotations
+
+import reversion
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import ngettext
+from reversion.models import Version
+
+from ..models import Article, ArticleComment, Doctor, ReviewEvent
+from . import notifications, rules
+from .working_copies import working_copy
+
+Review = Article.Review
+Action = ReviewEvent.Action
+MAX_REASON = 500
+# The buttons that put a text before readers, which its approval (or a reason) must back.
+PUBLISHING = {"_publish", "_schedule"}
+# The states from which the author (or an editor) submits the text.
+SUBMITTABLE = {Review.WRITING, Review.CHANGES_REQUESTED}
+# The fields a medical reviewer vouches for: changing one ends an approval.
+REVIEWED_FIELDS = {"title", "summary", "body", "urgent_care", "audio", "doctor"}
+
+
+def unapproved_in_bulk(count: int) -> str:
+    return ngettext(
+        "%(n)d answer is not medically approved, so not published: publish it from its form, "
+        "saying why.",
+        "%(n)d answers are not medically approved, so not published: publish each from its "
+        "form, saying why.",
+        count,
+    ) % {"n": count}
+
+
+def text_edited(changed_fields) -> bool:
+    return bool(REVIEWED_FIELDS & set(changed_fields))
+
+
+class Refused(Exception):
+    """A transition this person may not make now; the message says why."""
+
+
+def answer_of(row: Article) -> Article:
+    """The answer editors know: a working copy's live answer, else the row itself."""
+    return row.working_copy_of if row.is_working_copy else row
+
+
+def reviewed_row(answer: Article) -> Article:
+    """The row whose text is under review: the working copy of a live answer if it has one."""
+    return working_copy(answer) or answer
+
+
+def doctor_of(user) -> Doctor | None:
+    return getattr(user, "doctor", None)
+
+
+def is_author(user, row: Article) -> bool:
+    doctor = doctor_of(user)
+    return doctor is not None and doctor.pk == row.doctor_id
+
+
+def frozen_for(user, row: Article) -> bool:
+    """While in review the text is the reviewer's to read, not the author's to change; editors
+    (who may publish) may still correct it."""
+    return (
+        row.review_state == Review.IN_REVIEW
+        and is_author(user, row)
+        and not rules.may_publish(user)
+    )
+
+
+def may_review(user, row: Article) -> bool:
+    """A medical reviewer with a doctor of their own, who is not the answer's author."""
+    doctor = doctor_of(user)
+    return (
+        user.has_perm("articles.review_article") and doctor is not None and not is_author(user, row)
+    )
+
+
+def approval_stands(row: Article, edited: bool, not_clinical: bool) -> bool:
+    """Whether the row is approved after this save: an edit ends the approval unless the
+    editor marks it not clinical (a typo, formatting)."""
+    return row.review_state == Review.APPROVED and (not edited or not_clinical)
+
+
+def _record(row: Article, user, action: str, to_state: str, comment: str = "") -> ReviewEvent:
+    """Move ``row`` to ``to_state`` as one revision of the answer, with its event. Inside a
+    save that makes a revision already (the admin's), the step joins it: the admin adds the
+    step's words to that revision's comment (see ``WorkflowAdmin.log_change``)."""
+    answer = answer_of(row)
+    from_state = row.review_state
+    row.review_state = to_state
+    revision = None
+    if reversion.is_active():
+        row.save(update_fields=["review_state"])
+    else:
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_user(user)
+            reversion.set_comment(describe(action, comment))
+            row.save()
+            if row is not answer:
+                reversion.add_to_revision(answer)  # the history editors read is the answer's
+        revision = latest_revision(answer)
+    return ReviewEvent.objects.create(
+        article=answer,
+        actor=user,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        revision=revision,
+    )
+
+
+def describe(action: str, comment: str = "") -> str:
+    label = ReviewEvent.Action(action).label
+    return f"{label}: {comment}" if comment else f"{label}."
+
+
+def latest_revision(answer: Article):
+    version = Version.objects.get_for_object(answer).select_related("revision").first()
+    return version.revision if version else None
+
+
+def _locked(row: Article) -> None:
+    """Read the state again under a row lock: two reviewers pressing at once act one by one,
+    the second on what the first left."""
+    row.review_state = (
+        Article.all_rows.select_for_update().values_list("review_state", flat=True).get(pk=row.pk)
+    )
+
+
+def submit(row: Article, user) -> ReviewEvent:
+    with transaction.atomic():
+        _locked(row)
+        if row.review_state not in SUBMITTABLE:
+            raise Refused(f"This answer is {row.get_review_state_display().lower()} already.")
+        event = _record(row, user, Action.SUBMITTED, Review.IN_REVIEW)
+        notifications.submitted(answer_of(row), user)
+    return event
+
+
+def approve(row: Article, user, comment: str = "") -> ReviewEvent:
+    """The reviewer signs the text as it is now: "Medically reviewed by" them, today."""
+    with transaction.atomic():
+        _check_reviewer(row, user)
+        row.reviewed_by = doctor_of(user)
+        row.reviewed_on = timezone.localdate()
+        row.next_review_due = rules.review_due(row.reviewed_on)
+        event = _record(row, user, Action.APPROVED, Review.APPROVED, comment)
+        notifications.approved(answer_of(row), user)
+    return event
+
+
+def request_changes(row: Article, user, comment: str) -> ReviewEvent:
+    with transaction.atomic():
+        _check_reviewer(row, user)
+        if not comment.strip():
+            raise Refused("Say what should change: the author reads your comment.")
+        event = _record(row, user, Action.CHANGES_REQUESTED, Review.CHANGES_REQUESTED, comment)
+        notifications.changes_requested(answer_of(row), user, comment)
+    return event
+
+
+def _check_reviewer(row: Article, user) -> None:
+    _locked(row)
+    if row.review_state != Review.IN_REVIEW:
+        raise Refused("Only an answer submitted for review can be approved or sent back.")
+    if is_author(user, row):
+        raise Refused("A second doctor reviews an answer: you wrote this one.")
+    if not may_review(user, row):
+        raise Refused("Only a medical reviewer linked to a doctor may review answers.")
+
+
+def edited(row: Article, user, not_clinical: bool) -> ReviewEvent | None:
+    """After a save that changed the text of an approved answer: back to review, or, when the
+    editor marked the change not clinical, still approved with that on record."""
+    if row.review_state != Review.APPROVED:
+        return None
+    if not_clinical:
+        return _record(row, user, Action.NOT_CLINICAL, Review.APPROVED, "Typo or formatting.")
+    with transaction.atomic():
+        event = _record(row, user, Action.EDITED, Review.IN_REVIEW)
+        notifications.submitted(answer_of(row), user)
+    return event
+
+
+def published_unapproved(answer: Article, user, from_state: str, reason: str) -> ReviewEvent:
+    """The editor's reason for publishing without approval. The caller ties it to the
+    revision that published (whose comment carries the reason too)."""
+    return ReviewEvent.objects.create(
+        article=answer,
+        actor=user,
+        action=Action.PUBLISHED_UNAPPROVED,
+        from_state=from_state,
+        to_state=from_state,
+        comment=reason,
+    )
+
+
+def comment(answer: Article, user, body: str, parent: ArticleComment | None = None):
+    """A note on the answer, kept as a revision of it (so History lists it)."""
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(f"Commented: {Truncator(body).chars(80)}")
+        note = ArticleComment.objects.create(article=answer, author=user, body=body, parent=parent)
+        reversion.add_to_revision(answer)
+    return note
