@@ -457,8 +457,18 @@ class Site:
 
     @classmethod
     def load(cls, database_url: str) -> Site:
-        live = "status = 'published' AND published_at <= CURRENT_TIMESTAMP"
+        live = (
+            "status = 'published' AND published_at <= CURRENT_TIMESTAMP"
+            " AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP)"
+            " AND working_copy_of_id IS NULL"
+        )
         articles = rows(database_url, f"SELECT slug, title FROM articles_article WHERE {live}")
+        # Only departments and doctors with a live answer: the others are 404s, as they should be.
+        with_live = (
+            "SELECT DISTINCT {table}.slug FROM articles_doctor d"
+            " JOIN articles_department p ON p.id = d.department_id"
+            f" JOIN articles_article a ON a.doctor_id = d.id WHERE a.{live}"
+        )
         titles = " ".join(title for _, title in articles).lower()
         return cls(
             articles=[slug for slug, _ in articles],
@@ -472,8 +482,8 @@ class Site:
                     f" JOIN articles_article a ON a.id = ta.content_object_id WHERE a.{live}",
                 )
             ],
-            departments=[s for (s,) in rows(database_url, "SELECT slug FROM articles_department")],
-            doctors=[s for (s,) in rows(database_url, "SELECT slug FROM articles_doctor")],
+            departments=[s for (s,) in rows(database_url, with_live.format(table="p"))],
+            doctors=[s for (s,) in rows(database_url, with_live.format(table="d"))],
             list_pages=max(1, (len(articles) + 9) // 10),
             words=sorted(set(re.findall(r"[a-z]{4,}", titles))),
         )
