@@ -80,24 +80,21 @@ class RelatedExclusion(models.Model):
     natural_key.dependencies = ["articles.article"]
 
 
-class ArticleSlugManager(models.Manager):
-    def get_by_natural_key(self, slug: str) -> ArticleSlug:
+class OldAddressManager(models.Manager):
+    def get_by_natural_key(self, slug: str) -> OldAddress:
         return self.get(slug=slug)
 
 
-class ArticleSlug(models.Model):
-    """Every slug an article has had: its old addresses answer 301 to the current one."""
+class OldAddress(models.Model):
+    """A slug something has had: its old address answers 301 to where it lives now."""
 
-    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slugs")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ArticleSlugManager()
+    objects = OldAddressManager()
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "pk"]
-        verbose_name = "article address"
-        verbose_name_plural = "article addresses"
 
     def __str__(self) -> str:
         return self.slug
@@ -105,34 +102,36 @@ class ArticleSlug(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
+
+class ArticleSlug(OldAddress):
+    """Every slug an article has had: its old addresses answer 301 to the current one."""
+
+    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slugs")
+
+    class Meta(OldAddress.Meta):
+        verbose_name = "article address"
+        verbose_name_plural = "article addresses"
+
+    def natural_key(self) -> tuple[str]:
+        return super().natural_key()
+
     natural_key.dependencies = ["articles.article"]
 
 
-class TopicSlugManager(models.Manager):
-    def get_by_natural_key(self, slug: str) -> TopicSlug:
-        return self.get(slug=slug)
-
-
-class TopicSlug(models.Model):
+class TopicSlug(OldAddress):
     """Every slug a tag has had, and those of the tags merged into it: a renamed or merged
     tag's old address (its page and feeds) answers 301 to the tag it became."""
 
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="addresses")
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TopicSlugManager()
-
-    class Meta:
-        ordering = ["-created_at", "pk"]
+    class Meta(OldAddress.Meta):
         verbose_name = "tag address"
         verbose_name_plural = "tag addresses"
 
-    def __str__(self) -> str:
-        return self.slug
-
     def natural_key(self) -> tuple[str]:
-        return (self.slug,)
+        return super().natural_key()
 
     natural_key.dependencies = ["taggit.tag"]
 
