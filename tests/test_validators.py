@@ -231,9 +231,13 @@ def production_server(tmp_path):
         yield f"http://127.0.0.1:{port}"
 
 
-def lighthouse(url: str, report: Path) -> dict:
-    """Lighthouse's mobile preset (its default) in Debian's headless Chromium."""
-    subprocess.run(
+def lighthouse(url: str, report: Path) -> dict | None:
+    """Lighthouse's mobile preset (its default) in Debian's headless Chromium.
+
+    None when Lighthouse itself failed to record the page load (e.g. NO_NAVSTART on a busy
+    machine), which its message says to answer by running it again.
+    """
+    run = subprocess.run(
         [
             shutil.which("node"),
             LIGHTHOUSE,
@@ -245,9 +249,13 @@ def lighthouse(url: str, report: Path) -> dict:
             "--quiet",
         ],
         env={**os.environ, "CHROME_PATH": CHROMIUM},
-        check=True,
+        capture_output=True,
+        text=True,
         timeout=300,
     )
+    if run.returncode and "Please run Lighthouse again" in run.stderr:
+        return None
+    assert run.returncode == 0, run.stderr
     return json.loads(report.read_text())
 
 
@@ -260,11 +268,18 @@ def test_lighthouse_scores_100_in_every_category_on_an_article(production_server
     # Lighthouse's docs advise several runs, as a shared CPU makes Performance vary: the first
     # run scoring 100 everywhere passes. If none does, every Performance audit but the
     # CPU-timed ones must still be perfect, and the other categories 100.
-    for attempt in range(3):
-        result = lighthouse(production_server + PAGES["article"], tmp_path / f"{attempt}.json")
+    # A run Lighthouse could not record is not a score, so it does not count as an attempt.
+    result, attempts, recorded = None, 0, 0
+    while recorded < 3 and attempts < 6:
+        attempts += 1
+        run = lighthouse(production_server + PAGES["article"], tmp_path / f"{attempts}.json")
+        if run is None:
+            continue
+        result, recorded = run, recorded + 1
         scores = {key: category["score"] for key, category in result["categories"].items()}
         if set(scores.values()) == {1}:
             return
+    assert result is not None, f"Lighthouse could not record the page load in {attempts} runs"
     failing = {
         audit["id"]: audit.get("displayValue", "")
         for audit in result["audits"].values()
