@@ -114,12 +114,22 @@ class WorkflowAdmin:
         frozen = obj is not None and workflow.frozen_for(request.user, obj)
         return super().has_change_permission(request, obj) and not frozen
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        """Nor may they delete it while a reviewer reads it: no Delete link, and the delete
+        view and the bulk action refuse it."""
+        frozen = obj is not None and workflow.frozen_for(request.user, obj)
+        return super().has_delete_permission(request, obj) and not frozen
+
     # Saving: an approval ends with a clinical edit; a reason backs an unapproved publication.
 
     def add_view(self, request: HttpRequest, form_url="", extra_context=None):
         return self._linked(request, super().add_view(request, form_url, extra_context))
 
     def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        # Keeping an approval through an edit is the editor's call, never the author's.
+        posted = request.method == "POST" and request.POST.get("not_clinical")
+        if posted and not rules.may_publish(request.user):
+            raise PermissionDenied
         return self._linked(
             request, super().change_view(request, object_id, form_url, extra_context)
         )
