@@ -393,11 +393,12 @@ class ArticleAdmin(RolesAdmin, WorkflowAdmin, PublishingAdmin, FoldedWhenEmptyMi
     )
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         done = []
-        if unapproved := queryset.drafts().exclude(review_state=Article.Review.APPROVED).count():
+        drafts = list(queryset.drafts().select_related("doctor"))
+        approved = [a for a in drafts if workflow.approval_stands(a)]
+        if unapproved := len(drafts) - len(approved):
             # A reason is typed per answer, in its form: the bulk action publishes approved ones.
             self.message_user(request, workflow.unapproved_in_bulk(unapproved), messages.WARNING)
-        approved = queryset.drafts().filter(review_state=Article.Review.APPROVED)
-        for article in approved.select_related("doctor"):
+        for article in approved:
             rules.publish(article)
             with revision_of_one(request, "Published with the bulk action."):
                 article.save(update_fields=["status", "published_at"])
