@@ -531,6 +531,11 @@ def test_a_text_changed_past_the_form_is_not_the_one_approved(
 
     form = editor.get(change_url(answer)).text
     assert "is not the one approved" in form and 'value="submit"' in form
+    # No approval to keep through an edit either.
+    data = change_article_data(editor, answer, body="Cured in a week.", not_clinical="on")
+    response = editor.post(change_url(answer), data)
+    assert response.status_code == 200 and "There is no approval to keep" in response.text
+    assert Article.objects.get(pk=answer.pk).body != "Cured in a week."
     changelist = reverse("admin:articles_article_changelist")
     response = editor.post(
         changelist, {"action": "publish", "_selected_action": [answer.pk]}, follow=True

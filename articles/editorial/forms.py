@@ -254,6 +254,12 @@ class ArticleAdminForm(DerivedFieldsForm):
                 )
             else:
                 cleaned["next_review_due"] = rules.review_due(reviewed_on, due)
+        if cleaned.get("not_clinical") and not workflow.approval_stands(self.instance):
+            self.add_error(
+                "not_clinical",
+                "There is no approval to keep: no medical reviewer approved this text as it "
+                "stands. Untick the box; your change sends it to review.",
+            )
         if pressed(self.data) in workflow.PUBLISHING and not cleaned.get("publish_reason"):
             edited = workflow.text_edited(self.changed_data)
             if not workflow.approval_stands(self.instance, edited, cleaned.get("not_clinical")):
