@@ -546,6 +546,14 @@ def test_a_text_changed_past_the_form_is_not_the_one_approved(
     assert Article.objects.get(pk=answer.pk).state == Article.State.DRAFT
     act(editor, answer, "submit")  # back to review, as any text not approved
     assert state(answer) == Review.IN_REVIEW
+    act(client_for(reviewer), answer, "approve")
+    page.write_text(GOOD_PAGE.replace("antiviral drugs.", "antiviral drugs, for years."))
+    call_command("import_pages", str(page), stdout=io.StringIO())
+    # Published anyway, the reason is on record as for any text not approved.
+    data = change_article_data(editor, answer, _publish="Publish", publish_reason="Urgent.")
+    assert editor.post(change_url(answer), data).status_code == 302
+    event = ReviewEvent.objects.filter(article=answer).first()
+    assert (event.action, event.comment) == ("published_unapproved", "Urgent.")
 
 
 def test_publish_scheduled_tells_the_author_when_answers_and_changes_go_live(

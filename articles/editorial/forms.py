@@ -157,6 +157,9 @@ class ArticleAdminForm(DerivedFieldsForm):
         # The answer whose address the title's slug would have been, when this one got
         # a number instead; the admin tells the editor after the save.
         self.slug_taken_by: Article | None = None
+        # Whether a publishing button puts out a text no reviewer approved (so its reason is
+        # recorded); decided in clean(), before the save changes the text.
+        self.unapproved = False
 
     def clean_slug(self):
         """A slug the editor typed that another answer has is an error naming that answer;
@@ -260,9 +263,11 @@ class ArticleAdminForm(DerivedFieldsForm):
                 "There is no approval to keep: no medical reviewer approved this text as it "
                 "stands. Untick the box; your change sends it to review.",
             )
-        if pressed(self.data) in workflow.PUBLISHING and not cleaned.get("publish_reason"):
+        if pressed(self.data) in workflow.PUBLISHING:
             edited = workflow.text_edited(self.changed_data)
-            if not workflow.approval_stands(self.instance, edited, cleaned.get("not_clinical")):
+            stands = workflow.approval_stands(self.instance, edited, cleaned.get("not_clinical"))
+            self.unapproved = not stands
+            if self.unapproved and not cleaned.get("publish_reason"):
                 self.add_error(
                     "publish_reason",
                     "No medical reviewer has approved this text: say why it is published anyway "

@@ -163,8 +163,7 @@ class WorkflowAdmin:
                 request.workflow_notes.append(note)
                 request.workflow_events.append(event)
         reason = form.cleaned_data.get("publish_reason")
-        unapproved = obj.review_state != Article.Review.APPROVED
-        if pressed(request.POST) in workflow.PUBLISHING and reason and unapproved:
+        if pressed(request.POST) in workflow.PUBLISHING and reason and form.unapproved:
             request.publish_reason = (obj.review_state, reason)
             note = workflow.describe(ReviewEvent.Action.PUBLISHED_UNAPPROVED, reason)
             request.workflow_notes.append(note)
