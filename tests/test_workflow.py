@@ -528,6 +528,7 @@ def test_a_text_changed_past_the_form_is_not_the_one_approved(
     act(client_for(reviewer), answer, "approve")
     page.write_text(GOOD_PAGE.replace("antiviral drugs.", "antiviral drugs for life."))
     call_command("import_pages", str(page), stdout=io.StringIO())
+    assert Article.objects.get(pk=answer.pk).reviewed_by == reviewer.doctor  # left alone
 
     form = editor.get(change_url(answer)).text
     assert "is not the one approved" in form and 'value="submit"' in form
