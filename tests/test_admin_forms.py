@@ -111,14 +111,14 @@ def test_a_section_holding_an_error_is_open(editor_client):
         editor_client,
         title="Is jaundice serious?",
         doctor=make_doctor().pk,
-        reviewed_on="2999-01-01",
+        next_review_due="the day after tomorrow",
     )
     data |= {"picks-0-position": "not a number", "picks-0-related": make_article().pk}
     html = editor_client.post(reverse(ADD), data).text
     assert not folded(html, "Clinical review")
     assert not folded(html, "Other Voices: the editor&#x27;s picks, lowest position first")
     links = dict(summary_links(html))
-    assert links["id_reviewed_on"] == "Reviewed on: A review cannot be dated in the future."
+    assert links["id_next_review_due"] == "Next review due: Enter a valid date."
     assert links["id_picks-0-position"].startswith(
         "Other Voices: the editor's picks, lowest position first, row 1: Position:"
     )

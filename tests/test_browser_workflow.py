@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from articles.editorial import workflow
+from articles.editorial import workflow, working_copies
 from articles.models import Article
 
 from .conftest import make_article, make_doctor
@@ -77,3 +77,58 @@ def test_a_reviewer_comments_and_requests_changes(
     editor_page.click("input[value='Publish']")
     editor_page.wait_for_selector("text=say why it is published anyway")
     shot(editor_page, f"workflow-{width}-4-editor-asked-for-a-reason")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_reviewer_approves_the_changes_they_read_and_an_editor_publishes_them(
+    new_context,  # noqa: F811 (the fixture imported above)
+    live_server,
+    django_user_model,
+    width,
+):
+    """A live answer's changes, in review: the author's form is frozen (no Save, no Delete),
+    the reviewer is told which text approving signs, and the editor sees it is the one
+    approved, so Publish changes needs no reason and readers get the reviewer's name."""
+    author = account(django_user_model, "ada", "delete_article")
+    reviewer = account(django_user_model, "rosa", "review_article")
+    account(django_user_model, "ed", "publish_article", "delete_article", doctor=False)
+    live = make_article("Does hepatitis C come back?", author.doctor)
+    copy = working_copies.start_working_copy(live)
+    copy.body = "Rarely, after a cure: a new infection is possible."
+    copy.save()
+    workflow.submit(copy, author)
+    form = f"{live_server.url}{reverse('admin:articles_article_change', args=[live.pk])}"
+
+    doctor = new_context(width=width).new_page()
+    log_in(doctor, live_server.url, "ada", PASSWORD)
+    doctor.goto(form)
+    doctor.wait_for_selector(".review-panel__frozen")
+    assert doctor.locator("a.deletelink").count() == 0
+    assert doctor.locator("input[name=_continue]").count() == 0
+    shot(doctor, f"approval-{width}-1-author-frozen")
+
+    rosa = new_context(width=width).new_page()
+    log_in(rosa, live_server.url, "rosa", PASSWORD)
+    rosa.goto(form)
+    signs = rosa.inner_text(".review-panel__text")
+    shown = workflow.text_hash(copy)[:8]
+    assert f"Approving signs this text, #{shown}" in signs
+    shot(rosa, f"approval-{width}-2-reviewer-reads")
+    rosa.click("button[value=approve]")
+    rosa.wait_for_selector(".messagelist >> text=Approved")
+    shot(rosa, f"approval-{width}-3-reviewer-approved")
+
+    editor = new_context(width=width).new_page()
+    log_in(editor, live_server.url, "ed", PASSWORD)
+    editor.goto(form)
+    assert f"This text is the one approved: #{shown}." in editor.inner_text(".review-panel")
+    assert f"text #{shown}" in editor.inner_text(".review-panel__events")
+    assert editor.locator("#id_publish_reason").count() == 0  # approved: no reason asked
+    assert editor.locator("#id_reviewed_by").count() == 0  # shown, never typed
+    shot(editor, f"approval-{width}-4-editor-sees-the-approved-text")
+    editor.click("input[value='Publish changes']")
+    editor.wait_for_selector(".messagelist >> text=Published")
+    reader = new_context(width=width).new_page()
+    reader.goto(f"{live_server.url}{live.get_absolute_url()}")
+    assert "Medically reviewed by" in reader.inner_text("body")
+    assert reviewer.doctor.name in reader.inner_text("body")

@@ -315,6 +315,25 @@ def test_a_doctor_deletes_only_their_own_drafts_even_in_bulk(world):
     assert Article.objects.filter(pk=theirs.pk).exists()  # not in their list, so not selected
 
 
+def test_a_doctor_cannot_delete_their_draft_while_it_is_in_review(world):
+    """Frozen for its author while a reviewer reads it: no Delete link, and the delete view
+    and the bulk action refuse (403), nothing deleted. Editors may still delete it."""
+    client, draft = client_for(world, "doctor"), world["draft"]
+    change = reverse("admin:articles_article_change", args=[draft.pk])
+    delete = reverse("admin:articles_article_delete", args=[draft.pk])
+    assert 'class="deletelink">Delete</a>' in client.get(change).text
+    client.post(reverse("admin:articles_article_review", args=[draft.pk]), {"_review": "submit"})
+    page = client.get(change).text
+    assert "the text is frozen for you" in page and 'class="deletelink"' not in page
+    assert 'name="_continue"' not in page and 'name="_unsaved_preview"' not in page
+    assert client.get(delete).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    bulk = {"action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"}
+    assert client.post(reverse("admin:articles_article_changelist"), bulk).status_code == 403
+    assert Article.objects.filter(pk=draft.pk).exists()
+    assert 'class="deletelink">Delete</a>' in client_for(world, "editor").get(change).text
+
+
 def test_deleted_answers_are_restored_by_editors_only(world):
     theirs = world["theirs"]
     with reversion.create_revision():

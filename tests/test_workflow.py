@@ -1,13 +1,17 @@
 """The doctors' review, through the admin as its users post it: submit, request changes,
 approve, publish; who may not; what is recorded; comments; e-mails; the dashboard."""
 
+import io
 import logging
+import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +21,7 @@ from articles.editorial.reviews import next_review_due
 from articles.models import Article, ArticleComment, ReviewEvent
 
 from .conftest import change_article_data, make_article, make_doctor
+from .test_import import GOOD_PAGE
 
 pytestmark = pytest.mark.django_db
 Review = Article.Review
@@ -66,10 +71,21 @@ def change_url(article: Article) -> str:
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
-def act(client: Client, article: Article, action: str, comment: str = ""):
-    """Press one of the review buttons."""
+def act(client: Client, article: Article, action: str, comment: str = "", seen: str | None = None):
+    """Press one of the review buttons on the form as this person last saw it: an approval
+    names the text the page showed (``seen`` overrides it)."""
     url = reverse("admin:articles_article_review", args=[article.pk])
-    return client.post(url, {"_review": action, "review_comment": comment}, follow=True)
+    data = {"_review": action, "review_comment": comment}
+    if action == "approve":
+        page = client.get(change_url(article))
+        data["review_text"] = seen if seen is not None else shown_text(page)
+    return client.post(url, data, follow=True)
+
+
+def shown_text(page) -> str:
+    """The text hash the review buttons post, as the page renders it ("" if none)."""
+    found = re.search(r'name="review_text" value="([0-9a-f]*)"', page.text)
+    return found.group(1) if found else ""
 
 
 def state(article: Article) -> str:
@@ -110,6 +126,7 @@ def test_submit_request_changes_resubmit_approve_publish(
     data = change_article_data(writer, draft, body="Up to three cups a day.", _continue="Save")
     assert writer.post(change_url(draft), data).status_code == 302
     act(writer, draft, "submit")
+    shown = shown_text(checker.get(change_url(draft)))
     response = act(checker, draft, "approve")
     assert "Approved" in said(response)
     draft.refresh_from_db()
@@ -133,13 +150,18 @@ def test_submit_request_changes_resubmit_approve_publish(
     ]
     assert steps[1].comment == "Say how much coffee."
     assert all(e.revision is not None for e in steps)
+    # The approval names the text the reviewer's page showed.
+    assert len(shown) == 64 and steps[3].text_hash == shown
+    approved = f"Approved (text #{shown[:8]})."
     comments = [v.revision.comment for v in Version.objects.get_for_object(draft)]
-    assert "Requested changes: Say how much coffee." in comments and "Approved." in comments
-    # The form and the history show the steps.
+    assert "Requested changes: Say how much coffee." in comments and approved in comments
+    # The form and the history show the steps, and which text was approved.
     page = editor.get(change_url(draft)).text
     assert "Requested changes" in page and "Say how much coffee." in page
+    assert f"text <code>#{shown[:8]}</code>" in page
+    assert f"This text is the one approved: <code>#{shown[:8]}</code>." in page
     history = editor.get(reverse("admin:articles_article_history", args=[draft.pk])).text
-    assert "Submitted for review." in history and "Approved." in history
+    assert "Submitted for review." in history and approved in history
 
 
 def test_who_may_not_review(django_user_model, author, reviewer, draft, staff_client):
@@ -388,3 +410,211 @@ def test_the_dashboard_shows_each_person_what_waits_for_them(
         reverse("admin:articles_article_changelist") + "?medical_review=approved_to_publish"
     )
     assert listing.context["cl"].result_count == 2
+
+
+def test_an_approval_pins_the_text_the_reviewer_read_even_on_a_working_copy(
+    author, reviewer, publisher, reader
+):
+    live = make_article("Does hepatitis C come back?", doctor=author.doctor)
+    writer, checker, editor = client_for(author), client_for(reviewer), client_for(publisher)
+    data = change_article_data(writer, live, body="Rarely, after a cure.", _continue="Save")
+    assert writer.post(change_url(live), data).status_code == 302
+    act(writer, live, "submit")
+    copy = Article.all_rows.get(working_copy_of=live)
+    seen = shown_text(checker.get(change_url(live)))
+    assert "Approving signs this text" in checker.get(change_url(live)).text
+
+    # An editor corrects the text while the reviewer reads it: that approval is refused.
+    corrected = "Rarely, after a cure; ask your doctor."
+    data = change_article_data(editor, live, body=corrected, _continue="Save")
+    assert editor.post(change_url(live), data).status_code == 302
+    response = act(checker, live, "approve", seen=seen)
+    assert "The text changed after you opened it" in said(response)
+    assert "The text changed" in said(act(checker, live, "approve", seen=""))
+    assert state(live) == Review.IN_REVIEW and not ReviewEvent.objects.filter(action="approved")
+
+    # Read again and approved: the step names that text, and its revision holds the copy.
+    act(checker, live, "approve")
+    event = ReviewEvent.objects.get(action="approved")
+    assert len(event.text_hash) == 64 and event.text_hash != seen
+    approved = Version.objects.get_for_object_reference(Article, copy.pk).get(
+        revision=event.revision
+    )
+    live.refresh_from_db()
+    assert live.reviewed_by is None  # the approval is the copy's until published
+
+    # Publishing the approved copy needs no reason and carries the review onto the live row.
+    data = change_article_data(editor, live, _publish="Publish changes", publish_reason="")
+    assert editor.post(change_url(live), data).status_code == 302
+    assert not Article.all_rows.filter(pk=copy.pk).exists()
+    live.refresh_from_db()
+    assert (live.reviewed_by, live.reviewed_on) == (reviewer.doctor, timezone.localdate())
+    page = reader.get(live.get_absolute_url()).text
+    assert corrected in page and "Medically reviewed by" in page and "Dr Rosa" in page
+    # The copy is gone; the text approved stays on record, and it is what readers get.
+    assert Version.objects.get(pk=approved.pk).field_dict["body"] == corrected == live.body
+    page = editor.get(change_url(live)).text
+    assert f"This text is the one approved: <code>#{event.text_hash[:8]}</code>." in page
+
+
+def test_a_clinical_edit_after_approval_sends_it_back_and_takes_the_reviewers_name_off(
+    author, reviewer, publisher, reader, draft, django_capture_on_commit_callbacks
+):
+    earlier = make_doctor("Dr Old")
+    live = make_article(
+        "Does hepatitis C come back?",
+        doctor=author.doctor,
+        reviewed_by=earlier,
+        reviewed_on=timezone.localdate() - timedelta(days=300),
+    )
+    writer, checker, editor = client_for(author), client_for(reviewer), client_for(publisher)
+    data = change_article_data(writer, live, body="Rarely, after a cure.", _continue="Save")
+    assert writer.post(change_url(live), data).status_code == 302
+    act(writer, live, "submit")
+    act(checker, live, "approve")
+    copy = Article.all_rows.get(working_copy_of=live)
+    assert copy.reviewed_by == reviewer.doctor
+
+    with django_capture_on_commit_callbacks(execute=True):
+        data = change_article_data(editor, live, body="Never, once cured.", _continue="Save")
+        assert editor.post(change_url(live), data).status_code == 302
+    assert state(live) == Review.IN_REVIEW
+    assert [m.to for m in mail.outbox] == [["rosa@example.com"]]  # back to the reviewers
+    copy.refresh_from_db()
+    assert copy.reviewed_by == earlier  # the live text's own review, not Rosa's approval
+    # Publishing it needs a reason now; with one, readers see the earlier review only.
+    data = change_article_data(editor, live, _publish="Publish changes", publish_reason="")
+    assert "say why it is published anyway" in editor.post(change_url(live), data).text
+    data["publish_reason"] = "Correcting a dangerous mistake at once."
+    assert editor.post(change_url(live), data).status_code == 302
+    page = reader.get(live.get_absolute_url()).text
+    assert "Never, once cured." in page and "Dr Old" in page and "Dr Rosa" not in page
+
+    # A draft's approval goes the same way: it named no reviewer before, so none again.
+    act(writer, draft, "submit")
+    act(checker, draft, "approve")
+    data = change_article_data(editor, draft, body="Two cups at most.", _continue="Save")
+    assert editor.post(change_url(draft), data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.review_state == Review.IN_REVIEW
+    assert (draft.reviewed_by, draft.reviewed_on, draft.next_review_due) == (None, None, None)
+
+
+def test_only_an_editor_keeps_an_approval_through_an_edit(author, reviewer, publisher, draft):
+    writer = client_for(author)
+    act(writer, draft, "submit")
+    act(client_for(reviewer), draft, "approve")
+    assert "not_clinical" not in writer.get(change_url(draft)).text
+    assert "not_clinical" in client_for(publisher).get(change_url(draft)).text
+    data = change_article_data(writer, draft, body="Any amount.", not_clinical="on")
+    assert writer.post(change_url(draft), data).status_code == 403
+    draft.refresh_from_db()
+    assert draft.body != "Any amount." and draft.review_state == Review.APPROVED
+
+
+def test_a_text_changed_past_the_form_is_not_the_one_approved(
+    tmp_path, publisher, reviewer, django_user_model
+):
+    """An import (or a restore from History) can change an approved text without the form:
+    the approval names another text, so it no longer counts."""
+    page = tmp_path / "page.txt"
+    page.write_text(GOOD_PAGE)
+    call_command("import_pages", str(page), stdout=io.StringIO())
+    answer = Article.objects.get(slug="can-hepatitis-b-be-cured")
+    answer.status = Article.Status.DRAFT
+    answer.save()
+    editor = client_for(publisher)
+    act(editor, answer, "submit")
+    act(client_for(reviewer), answer, "approve")
+    page.write_text(GOOD_PAGE.replace("antiviral drugs.", "antiviral drugs for life."))
+    call_command("import_pages", str(page), stdout=io.StringIO())
+    assert Article.objects.get(pk=answer.pk).reviewed_by == reviewer.doctor  # left alone
+
+    form = editor.get(change_url(answer)).text
+    assert "is not the one approved" in form and 'value="submit"' in form
+    # No approval to keep through an edit either.
+    data = change_article_data(editor, answer, body="Cured in a week.", not_clinical="on")
+    response = editor.post(change_url(answer), data)
+    assert response.status_code == 200 and "There is no approval to keep" in response.text
+    assert Article.objects.get(pk=answer.pk).body != "Cured in a week."
+    changelist = reverse("admin:articles_article_changelist")
+    response = editor.post(
+        changelist, {"action": "publish", "_selected_action": [answer.pk]}, follow=True
+    )
+    assert "1 answer is not medically approved" in said(response)
+    data = change_article_data(editor, answer, _publish="Publish", publish_reason="")
+    assert "say why it is published anyway" in editor.post(change_url(answer), data).text
+    assert Article.objects.get(pk=answer.pk).state == Article.State.DRAFT
+    act(editor, answer, "submit")  # back to review, as any text not approved
+    assert state(answer) == Review.IN_REVIEW
+    act(client_for(reviewer), answer, "approve")
+    page.write_text(GOOD_PAGE.replace("antiviral drugs.", "antiviral drugs, for years."))
+    call_command("import_pages", str(page), stdout=io.StringIO())
+    # Published anyway, the reason is on record as for any text not approved.
+    data = change_article_data(editor, answer, _publish="Publish", publish_reason="Urgent.")
+    assert editor.post(change_url(answer), data).status_code == 302
+    event = ReviewEvent.objects.filter(article=answer).first()
+    assert (event.action, event.comment) == ("published_unapproved", "Urgent.")
+
+
+def test_publish_scheduled_tells_the_author_when_answers_and_changes_go_live(
+    author, publisher, draft, settings, caplog, django_capture_on_commit_callbacks
+):
+    editor = client_for(publisher)
+    now = timezone.now().replace(second=0, microsecond=0)
+
+    def at(moment) -> str:
+        return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+    def run() -> str:
+        out = io.StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("publish_scheduled", stdout=out)
+        return out.getvalue()
+
+    with time_machine.travel(now, tick=False) as clock:
+        live = make_article("Is fatty liver reversible?", doctor=author.doctor)
+        soon = make_article("Soon published now?", doctor=author.doctor, status="draft")
+        with django_capture_on_commit_callbacks(execute=True):
+            for answer, fields in [
+                (draft, {"_schedule": "Schedule", "when": at(now + timedelta(hours=1))}),
+                (live, {"_schedule": "Schedule changes", "when": at(now + timedelta(hours=2))}),
+                (soon, {"_schedule": "Schedule", "when": at(now + timedelta(hours=1))}),
+            ]:
+                data = change_article_data(editor, answer, **fields, publish_reason="Urgent.")
+                if answer is live:
+                    data["title"] = "Can fatty liver be reversed?"
+                assert editor.post(change_url(answer), data).status_code == 302
+            # One of them is published at once after all: told now, never again.
+            data = change_article_data(editor, soon, _publish="Publish now")
+            assert editor.post(change_url(soon), data).status_code == 302
+        assert [m.subject for m in mail.outbox] == [
+            f"Scheduled: {draft.title}",
+            "Changes scheduled: Is fatty liver reversible?",
+            "Scheduled: Soon published now?",
+            "Published: Soon published now?",
+        ]
+        mail.outbox.clear()
+        assert "0 scheduled answers went live" in run() and mail.outbox == []
+
+        clock.move_to(now + timedelta(hours=2))
+        out = run()
+        assert "1 working copy published, 1 scheduled answer went live" in out
+        assert sorted((m.subject, tuple(m.to)) for m in mail.outbox) == [
+            ("Published: Can I drink coffee with hepatitis B?", ("ada@example.com",)),
+            ("Published: Can fatty liver be reversed?", ("ada@example.com",)),
+        ]
+        assert all("went live at its scheduled time" in m.body for m in mail.outbox)
+        mail.outbox.clear()
+        assert "0 scheduled answers went live" in run() and mail.outbox == []  # once only
+
+        # A mail server that fails is logged; the job goes on and says what it did.
+        later = make_article("Later?", doctor=author.doctor, status="draft")
+        data = change_article_data(editor, later, _schedule="Schedule", publish_reason="Urgent.")
+        data["when"] = at(now + timedelta(hours=3))
+        assert editor.post(change_url(later), data).status_code == 302
+        clock.move_to(now + timedelta(hours=3))
+        settings.EMAIL_BACKEND = "tests.test_workflow.FailingBackend"
+        with caplog.at_level(logging.ERROR):
+            assert "1 scheduled answer went live" in run()
+        assert "Could not send 'Published: Later?'" in caplog.text

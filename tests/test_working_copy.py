@@ -172,7 +172,9 @@ def test_scheduled_changes_go_live_when_publish_scheduled_runs(staff_client, rea
         )
         again = io.StringIO()
         call_command("publish_scheduled", stdout=again)
-        assert "0 working copies published, 0 answers unpublished." in again.getvalue()
+        assert (
+            "0 working copies published, 0 scheduled answers went live, 0 answers unpublished."
+        ) in again.getvalue()
 
 
 def test_the_job_never_applies_a_copy_an_editor_published_meanwhile(staff_client, reader, live):

@@ -38,6 +38,7 @@ from .sections import FoldedWhenEmptyMixin
 from .workflow_admin import ReviewStateFilter, WorkflowAdmin
 
 TAG_SUGGESTIONS = 10
+REVIEWER_AND_DATE = ["reviewed_by", "reviewed_on"]
 
 
 @admin.register(Department)
@@ -210,8 +211,10 @@ class ArticleAdmin(RolesAdmin, WorkflowAdmin, PublishingAdmin, FoldedWhenEmptyMi
     search_fields = ["title", "summary", "body", "doctor__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["doctor", "reviewed_by"]
-    readonly_fields = ["readers_see", "audio_length", "earlier_addresses"]
+    autocomplete_fields = ["doctor"]
+    # Who reviewed the answer, and when, come from a reviewer's approval (or the fixtures),
+    # never from the keyboard: "Medically reviewed by" on the page is always true.
+    readonly_fields = ["readers_see", "audio_length", "earlier_addresses", *REVIEWER_AND_DATE]
     inlines = [
         RelatedPickInline,
         RelatedExclusionInline,
@@ -236,8 +239,9 @@ class ArticleAdmin(RolesAdmin, WorkflowAdmin, PublishingAdmin, FoldedWhenEmptyMi
             {
                 "fields": ["reviewed_by", "reviewed_on", "next_review_due"],
                 "description": (
-                    "Readers see “Medically reviewed by … on …”. An overdue review stays "
-                    "public but is flagged to editors."
+                    "Readers see “Medically reviewed by … on …”, set when a medical reviewer "
+                    "approves the text. Editors may move the next review; an overdue review "
+                    "stays public but is flagged to editors."
                 ),
             },
         ),
@@ -389,11 +393,12 @@ class ArticleAdmin(RolesAdmin, WorkflowAdmin, PublishingAdmin, FoldedWhenEmptyMi
     )
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         done = []
-        if unapproved := queryset.drafts().exclude(review_state=Article.Review.APPROVED).count():
+        drafts = list(queryset.drafts().select_related("doctor"))
+        approved = [a for a in drafts if workflow.approval_stands(a)]
+        if unapproved := len(drafts) - len(approved):
             # A reason is typed per answer, in its form: the bulk action publishes approved ones.
             self.message_user(request, workflow.unapproved_in_bulk(unapproved), messages.WARNING)
-        approved = queryset.drafts().filter(review_state=Article.Review.APPROVED)
-        for article in approved.select_related("doctor"):
+        for article in approved:
             rules.publish(article)
             with revision_of_one(request, "Published with the bulk action."):
                 article.save(update_fields=["status", "published_at"])

@@ -4,6 +4,7 @@ from django import forms
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from taggit.forms import TagWidget
@@ -156,6 +157,9 @@ class ArticleAdminForm(DerivedFieldsForm):
         # The answer whose address the title's slug would have been, when this one got
         # a number instead; the admin tells the editor after the save.
         self.slug_taken_by: Article | None = None
+        # Whether a publishing button puts out a text no reviewer approved (so its reason is
+        # recorded); decided in clean(), before the save changes the text.
+        self.unapproved = False
 
     def clean_slug(self):
         """A slug the editor typed that another answer has is an error naming that answer;
@@ -232,19 +236,8 @@ class ArticleAdminForm(DerivedFieldsForm):
             self.derived["audio_duration"] = None
         return audio
 
-    def clean_reviewed_on(self):
-        reviewed_on = self.cleaned_data.get("reviewed_on")
-        if reviewed_on and reviewed_on > timezone.localdate():
-            raise forms.ValidationError("A review cannot be dated in the future.")
-        return reviewed_on
-
     def clean(self):
         cleaned = super().clean()
-        reviewed_on = cleaned.get("reviewed_on")
-        if cleaned.get("reviewed_by") and not reviewed_on and "reviewed_on" not in self.errors:
-            self.add_error("reviewed_on", "When did this doctor review the answer?")
-        if reviewed_on and not cleaned.get("reviewed_by"):
-            self.add_error("reviewed_by", "Which doctor reviewed the answer?")
         dated = "published_at" not in self.fields or cleaned.get("published_at") is not None
         if not dated and self._keeps_published():
             self.add_error(
@@ -252,17 +245,29 @@ class ArticleAdminForm(DerivedFieldsForm):
                 "A published or scheduled answer needs its date of publication; "
                 "“Back to draft” unpublishes it.",
             )
-        if reviewed_on:
-            # A new review date restarts the cycle unless the next date was set by hand too;
-            # a next date cleared by hand is the usual interval again, never nothing.
-            restarted = (
-                "reviewed_on" in self.changed_data and "next_review_due" not in self.changed_data
+        # The last review is read-only (an approval sets it); the next one is the editor's to
+        # move, after the last, and cleared by hand it is the usual interval, never nothing.
+        reviewed_on = self.instance.reviewed_on
+        if reviewed_on and "next_review_due" in self.fields and "next_review_due" in cleaned:
+            due = cleaned["next_review_due"]
+            if due is not None and due <= reviewed_on:
+                self.add_error(
+                    "next_review_due",
+                    f"The next review must fall after the last one ({date_format(reviewed_on)}).",
+                )
+            else:
+                cleaned["next_review_due"] = rules.review_due(reviewed_on, due)
+        if cleaned.get("not_clinical") and not workflow.approval_stands(self.instance):
+            self.add_error(
+                "not_clinical",
+                "There is no approval to keep: no medical reviewer approved this text as it "
+                "stands. Untick the box; your change sends it to review.",
             )
-            chosen = None if restarted else cleaned.get("next_review_due")
-            cleaned["next_review_due"] = rules.review_due(reviewed_on, chosen)
-        if pressed(self.data) in workflow.PUBLISHING and not cleaned.get("publish_reason"):
+        if pressed(self.data) in workflow.PUBLISHING:
             edited = workflow.text_edited(self.changed_data)
-            if not workflow.approval_stands(self.instance, edited, cleaned.get("not_clinical")):
+            stands = workflow.approval_stands(self.instance, edited, cleaned.get("not_clinical"))
+            self.unapproved = not stands
+            if self.unapproved and not cleaned.get("publish_reason"):
                 self.add_error(
                     "publish_reason",
                     "No medical reviewer has approved this text: say why it is published anyway "

@@ -1,5 +1,7 @@
 """E-mails about the review workflow, sent once the transaction that made the step commits (a
-rolled-back step tells nobody), and never able to fail a save: a failure is logged."""
+rolled-back step tells nobody), and never able to fail a save: a failure is logged. A
+scheduled answer's author is told when it is scheduled and again when it goes live, which no
+request marks: ``GoLiveNotice`` keeps that e-mail owed until ``publish_scheduled`` sends it."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
-from ..models import Article
+from ..models import Article, GoLiveNotice
 
 logger = logging.getLogger(__name__)
 PERMISSIONS = "django.contrib.auth.backends.ModelBackend"  # the backend that holds them
@@ -78,10 +82,44 @@ def changes_requested(answer: Article, by, comment: str) -> None:
 
 
 def published(answer: Article, by) -> None:
-    live = answer.is_live
+    """Live now, or scheduled: then the author is told again once it is live (``went_live``).
+    ``by`` is None for the scheduled job."""
+    if answer.is_live:
+        GoLiveNotice.objects.filter(article=answer).delete()
+        subject = f"Published: {answer.title}"
+        what = (
+            f"{_name(by)} published “{answer.title}”."
+            if by
+            else f"“{answer.title}” went live at its scheduled time."
+        )
+    else:
+        GoLiveNotice.objects.get_or_create(article=answer)
+        subject = f"Scheduled: {answer.title}"
+        what = f"{_name(by)} scheduled “{answer.title}”."
+    url = settings.LIVERQA_SITE_URL.rstrip("/") + answer.get_absolute_url()
+    _send(subject, f"{what}\n\n{url}\n", _author_address(answer))
+
+
+def changes_scheduled(answer: Article, by, at) -> None:
+    """A live answer's changes, to go live at ``at``: the job tells the author again then."""
+    when = date_format(timezone.localtime(at), "DATETIME_FORMAT")
     _send(
-        f"{'Published' if live else 'Scheduled'}: {answer.title}",
-        f"{_name(by)} {'published' if live else 'scheduled'} “{answer.title}”.\n\n"
-        f"{settings.LIVERQA_SITE_URL.rstrip('/')}{answer.get_absolute_url()}\n",
+        f"Changes scheduled: {answer.title}",
+        f"{_name(by)} scheduled changes to “{answer.title}” for {when}.\n\n{_link(answer)}\n",
         _author_address(answer),
     )
+
+
+def went_live() -> list[Article]:
+    """Tell the author of each scheduled answer that has gone live since the last run, once:
+    the notice is deleted in the transaction that queues the e-mail, so two runs at once
+    cannot both send it."""
+    told = []
+    due = GoLiveNotice.objects.filter(article__in=Article.objects.published())
+    for notice in due.select_related("article__doctor__user"):
+        with transaction.atomic():
+            deleted, _ = GoLiveNotice.objects.filter(pk=notice.pk).delete()
+            if deleted:
+                published(notice.article, None)
+                told.append(notice.article)
+    return told

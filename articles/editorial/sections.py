@@ -11,9 +11,12 @@ from django.template.response import TemplateResponse
 
 
 def _holds_values(form: BaseForm, fields) -> bool:
-    """Whether any of the fields has a value, as saved or as just typed."""
+    """Whether any of the fields has a value, as saved or as just typed; a read-only one (no
+    field of the form) as saved."""
     return any(
-        form[name].value() not in (None, "", [], False) for name in fields if name in form.fields
+        (form[name].value() if name in form.fields else getattr(form.instance, name, None))
+        not in (None, "", [], False)
+        for name in fields
     )
 
 

@@ -3,21 +3,27 @@ published by an editor.
 
 The state lives on the row whose text is reviewed: a draft itself, or a live answer's working
 copy (its changes are what the reviewer reads; publishing them carries the approval, with
-``reviewed_by`` and ``reviewed_on``, onto the live row). Each transition is one transaction,
-one revision in the answer's history with who and why, and a ``ReviewEvent``. The admin calls
-these; they raise ``Refused`` with words for the person who asked.
+``reviewed_by`` and ``reviewed_on``, onto the live row). An approval signs one text, named by
+its hash: a different text is not approved, whatever the state says. Each transition is one
+transaction, one revision in the answer's history with who and why, and a ``ReviewEvent``. The
+admin calls these; they raise ``Refused`` with words for the person who asked.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import reversion
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 from reversion.models import Version
 
 from ..models import Article, ArticleComment, Doctor, ReviewEvent
+from ..models.review import SHORT_HASH
 from . import notifications, rules
 from .working_copies import working_copy
 
@@ -30,6 +36,10 @@ PUBLISHING = {"_publish", "_schedule"}
 SUBMITTABLE = {Review.WRITING, Review.CHANGES_REQUESTED}
 # The fields a medical reviewer vouches for: changing one ends an approval.
 REVIEWED_FIELDS = {"title", "summary", "body", "urgent_care", "audio", "doctor"}
+# The steps that vouch for a text: an approval, and a not-clinical edit that keeps it.
+VOUCHING = {Action.APPROVED, Action.NOT_CLINICAL}
+# What an approval sets: "Medically reviewed by … on …" and the next review's date.
+REVIEW_RECORD = ["reviewed_by", "reviewed_on", "next_review_due"]
 
 
 def unapproved_in_bulk(count: int) -> str:
@@ -44,6 +54,28 @@ def unapproved_in_bulk(count: int) -> str:
 
 def text_edited(changed_fields) -> bool:
     return bool(REVIEWED_FIELDS & set(changed_fields))
+
+
+def text_hash(row: Article) -> str:
+    """A fingerprint of what a reviewer vouches for, as stored. An approval records it, so
+    which text was approved is provable after the working copy it was made on is published
+    and deleted, and an approval never passes to a text that differs from it."""
+    values = {}
+    for name in sorted(REVIEWED_FIELDS):
+        value = getattr(row, Article._meta.get_field(name).attname)
+        if isinstance(value, FieldFile):
+            value = value.name or ""
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n")  # browsers post a textarea's lines as CRLF
+        values[name] = value
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
+
+
+def vouched_hash(answer: Article) -> str:
+    """The text the latest approval (or not-clinical edit keeping it) vouches for; "" when it
+    was recorded before approvals named their text (migration 0012's, say)."""
+    vouching = answer.review_events.filter(action__in=VOUCHING)
+    return vouching.values_list("text_hash", flat=True).first() or ""
 
 
 class Refused(Exception):
@@ -87,26 +119,35 @@ def may_review(user, row: Article) -> bool:
     )
 
 
-def approval_stands(row: Article, edited: bool, not_clinical: bool) -> bool:
+def approval_stands(row: Article, edited: bool = False, not_clinical: bool = False) -> bool:
     """Whether the row is approved after this save: an edit ends the approval unless the
-    editor marks it not clinical (a typo, formatting)."""
-    return row.review_state == Review.APPROVED and (not edited or not_clinical)
+    editor marks it not clinical (a typo, formatting), and a text changed past the form (a
+    restore from History, an import) was never approved."""
+    if row.review_state != Review.APPROVED or (edited and not not_clinical):
+        return False
+    vouched = vouched_hash(answer_of(row))
+    return not vouched or vouched == text_hash(row)
 
 
-def _record(row: Article, user, action: str, to_state: str, comment: str = "") -> ReviewEvent:
-    """Move ``row`` to ``to_state`` as one revision of the answer, with its event. Inside a
-    save that makes a revision already (the admin's), the step joins it: the admin adds the
-    step's words to that revision's comment (see ``WorkflowAdmin.log_change``)."""
+def _record(
+    row: Article, user, action: str, to_state: str, comment: str = "", vouches: bool = False
+) -> ReviewEvent:
+    """Move ``row`` to ``to_state`` as one revision of the answer, with its event; a step that
+    ``vouches`` for the text names it by its hash. The revision holds ``row`` itself, so a
+    working copy's text stays on record after publishing deletes the copy. Inside a save that
+    makes a revision already (the admin's), the step joins it: the admin adds the step's words
+    to that revision's comment (see ``WorkflowAdmin.log_change``)."""
     answer = answer_of(row)
     from_state = row.review_state
     row.review_state = to_state
+    fingerprint = text_hash(row) if vouches else ""
     revision = None
     if reversion.is_active():
-        row.save(update_fields=["review_state"])
+        row.save(update_fields=["review_state", *REVIEW_RECORD])
     else:
         with transaction.atomic(), reversion.create_revision():
             reversion.set_user(user)
-            reversion.set_comment(describe(action, comment))
+            reversion.set_comment(describe(action, comment, fingerprint))
             row.save()
             if row is not answer:
                 reversion.add_to_revision(answer)  # the history editors read is the answer's
@@ -118,12 +159,16 @@ def _record(row: Article, user, action: str, to_state: str, comment: str = "") -
         from_state=from_state,
         to_state=to_state,
         comment=comment,
+        text_hash=fingerprint,
         revision=revision,
     )
 
 
-def describe(action: str, comment: str = "") -> str:
+def describe(action: str, comment: str = "", fingerprint: str = "") -> str:
+    """A step in its history's words: "Approved (text #1a2b3c4d): Clear and correct." """
     label = ReviewEvent.Action(action).label
+    if fingerprint:
+        label = f"{label} (text #{fingerprint[:SHORT_HASH]})"
     return f"{label}: {comment}" if comment else f"{label}."
 
 
@@ -132,39 +177,49 @@ def latest_revision(answer: Article):
     return version.revision if version else None
 
 
-def _locked(row: Article) -> None:
-    """Read the state again under a row lock: two reviewers pressing at once act one by one,
-    the second on what the first left."""
-    row.review_state = (
-        Article.all_rows.select_for_update().values_list("review_state", flat=True).get(pk=row.pk)
-    )
+def _locked(row: Article) -> Article:
+    """The row read again under a lock: two reviewers pressing at once act one by one, the
+    second on what the first left, and an approval reads the text as it is now."""
+    return Article.all_rows.select_for_update().get(pk=row.pk)
+
+
+def submittable(row: Article) -> bool:
+    """Being written, sent back, or "approved" for a text that is not the one approved."""
+    stale = row.review_state == Review.APPROVED and not approval_stands(row)
+    return row.review_state in SUBMITTABLE or stale
 
 
 def submit(row: Article, user) -> ReviewEvent:
     with transaction.atomic():
-        _locked(row)
-        if row.review_state not in SUBMITTABLE:
+        row = _locked(row)
+        if not submittable(row):
             raise Refused(f"This answer is {row.get_review_state_display().lower()} already.")
         event = _record(row, user, Action.SUBMITTED, Review.IN_REVIEW)
         notifications.submitted(answer_of(row), user)
     return event
 
 
-def approve(row: Article, user, comment: str = "") -> ReviewEvent:
-    """The reviewer signs the text as it is now: "Medically reviewed by" them, today."""
+def approve(row: Article, user, seen: str, comment: str = "") -> ReviewEvent:
+    """The reviewer signs the text they read (``seen``, its ``text_hash`` when their page was
+    made): "Medically reviewed by" them, today. A text changed since is refused."""
     with transaction.atomic():
-        _check_reviewer(row, user)
+        row = _check_reviewer(row, user)
+        if seen != text_hash(row):
+            raise Refused(
+                "The text changed after you opened it, so it was not approved: read it again, "
+                "then approve."
+            )
         row.reviewed_by = doctor_of(user)
         row.reviewed_on = timezone.localdate()
         row.next_review_due = rules.review_due(row.reviewed_on)
-        event = _record(row, user, Action.APPROVED, Review.APPROVED, comment)
+        event = _record(row, user, Action.APPROVED, Review.APPROVED, comment, vouches=True)
         notifications.approved(answer_of(row), user)
     return event
 
 
 def request_changes(row: Article, user, comment: str) -> ReviewEvent:
     with transaction.atomic():
-        _check_reviewer(row, user)
+        row = _check_reviewer(row, user)
         if not comment.strip():
             raise Refused("Say what should change: the author reads your comment.")
         event = _record(row, user, Action.CHANGES_REQUESTED, Review.CHANGES_REQUESTED, comment)
@@ -172,14 +227,15 @@ def request_changes(row: Article, user, comment: str) -> ReviewEvent:
     return event
 
 
-def _check_reviewer(row: Article, user) -> None:
-    _locked(row)
+def _check_reviewer(row: Article, user) -> Article:
+    row = _locked(row)
     if row.review_state != Review.IN_REVIEW:
         raise Refused("Only an answer submitted for review can be approved or sent back.")
     if is_author(user, row):
         raise Refused("A second doctor reviews an answer: you wrote this one.")
     if not may_review(user, row):
         raise Refused("Only a medical reviewer linked to a doctor may review answers.")
+    return row
 
 
 def edited(row: Article, user, not_clinical: bool) -> ReviewEvent | None:
@@ -188,11 +244,30 @@ def edited(row: Article, user, not_clinical: bool) -> ReviewEvent | None:
     if row.review_state != Review.APPROVED:
         return None
     if not_clinical:
-        return _record(row, user, Action.NOT_CLINICAL, Review.APPROVED, "Typo or formatting.")
+        note = "Typo or formatting."
+        return _record(row, user, Action.NOT_CLINICAL, Review.APPROVED, note, vouches=True)
     with transaction.atomic():
+        _withdraw_approval(row)
         event = _record(row, user, Action.EDITED, Review.IN_REVIEW)
         notifications.submitted(answer_of(row), user)
     return event
+
+
+def _withdraw_approval(row: Article) -> None:
+    """The reviewer's name goes with their approval: the review fields hold again what they
+    held before it, when it was made on this row (a working copy keeps the live answer's own
+    review, which is true of the live text)."""
+    approval = answer_of(row).review_events.filter(action=Action.APPROVED).first()
+    if approval is None or approval.revision_id is None:
+        return
+    versions = Version.objects.get_for_object(row)
+    if not versions.filter(revision_id=approval.revision_id).exists():
+        return
+    before = versions.filter(revision_id__lt=approval.revision_id).first()
+    held = before.field_dict if before else {}
+    row.reviewed_by_id = held.get("reviewed_by_id")
+    row.reviewed_on = held.get("reviewed_on")
+    row.next_review_due = held.get("next_review_due")
 
 
 def published_unapproved(answer: Article, user, from_state: str, reason: str) -> ReviewEvent:

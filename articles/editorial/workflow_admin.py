@@ -18,8 +18,8 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from ..models import Article, ArticleComment, ReviewEvent
-from ..models.review import MAX_COMMENT
-from . import notifications, roles, rules, workflow
+from ..models.review import MAX_COMMENT, SHORT_HASH
+from . import notifications, roles, rules, workflow, working_copies
 from .forms import pressed
 from .publishing_admin import _pk
 
@@ -76,10 +76,21 @@ class ReviewPanel:
     may_submit: bool
     may_review: bool
     frozen: bool
+    text_hash: str  # of the text as shown: an approval names it
+    vouched: str  # the hash the latest approval vouches for, "" if none on record
 
     @property
     def approved(self) -> bool:
-        return self.row.review_state == Article.Review.APPROVED
+        """Approved, and this very text: one changed past the form needs a review again."""
+        return self.row.review_state == Article.Review.APPROVED and self.text_approved
+
+    @property
+    def text_approved(self) -> bool:
+        return not self.vouched or self.vouched == self.text_hash
+
+    @property
+    def short_hash(self) -> str:
+        return self.text_hash[:SHORT_HASH]
 
     @property
     def threads(self) -> list[tuple[ArticleComment, list[ArticleComment]]]:
@@ -114,12 +125,22 @@ class WorkflowAdmin:
         frozen = obj is not None and workflow.frozen_for(request.user, obj)
         return super().has_change_permission(request, obj) and not frozen
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        """Nor may they delete it while a reviewer reads it: no Delete link, and the delete
+        view and the bulk action refuse it."""
+        frozen = obj is not None and workflow.frozen_for(request.user, obj)
+        return super().has_delete_permission(request, obj) and not frozen
+
     # Saving: an approval ends with a clinical edit; a reason backs an unapproved publication.
 
     def add_view(self, request: HttpRequest, form_url="", extra_context=None):
         return self._linked(request, super().add_view(request, form_url, extra_context))
 
     def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        # Keeping an approval through an edit is the editor's call, never the author's.
+        posted = request.method == "POST" and request.POST.get("not_clinical")
+        if posted and not rules.may_publish(request.user):
+            raise PermissionDenied
         return self._linked(
             request, super().change_view(request, object_id, form_url, extra_context)
         )
@@ -138,11 +159,11 @@ class WorkflowAdmin:
         if change and workflow.text_edited(form.changed_data):
             event = workflow.edited(obj, request.user, form.cleaned_data.get("not_clinical"))
             if event is not None:
-                request.workflow_notes.append(workflow.describe(event.action, event.comment))
+                note = workflow.describe(event.action, event.comment, event.text_hash)
+                request.workflow_notes.append(note)
                 request.workflow_events.append(event)
         reason = form.cleaned_data.get("publish_reason")
-        unapproved = obj.review_state != Article.Review.APPROVED
-        if pressed(request.POST) in workflow.PUBLISHING and reason and unapproved:
+        if pressed(request.POST) in workflow.PUBLISHING and reason and form.unapproved:
             request.publish_reason = (obj.review_state, reason)
             note = workflow.describe(ReviewEvent.Action.PUBLISHED_UNAPPROVED, reason)
             request.workflow_notes.append(note)
@@ -180,7 +201,10 @@ class WorkflowAdmin:
         if reason := getattr(request, "publish_reason", None):
             event = workflow.published_unapproved(answer, request.user, *reason)
             request.workflow_events.append(event)
-        notifications.published(answer, request.user)
+        if not (obj.is_working_copy and pressed(request.POST) == "_schedule"):
+            notifications.published(answer, request.user)
+        elif (copy := working_copies.working_copy(answer)) and copy.changes_go_live_at:
+            notifications.changes_scheduled(answer, request.user, copy.changes_go_live_at)
 
     # The review's buttons and the comments, each a small POST of its own.
 
@@ -203,7 +227,8 @@ class WorkflowAdmin:
                 event = workflow.submit(row, request.user)
                 done = "Submitted for medical review; the text is frozen for its author until then."
             elif action == "approve":
-                event = workflow.approve(row, request.user, comment)
+                seen = request.POST.get("review_text", "")
+                event = workflow.approve(row, request.user, seen, comment)
                 done = "Approved: the answer names you as its medical reviewer once published."
             elif action == "request_changes":
                 event = workflow.request_changes(row, request.user, comment)
@@ -214,7 +239,8 @@ class WorkflowAdmin:
             self.message_user(request, str(refused), messages.ERROR)
         else:
             # In the admin log too, for the dashboard's recent lists.
-            self.log_change(request, answer, workflow.describe(event.action, event.comment))
+            note = workflow.describe(event.action, event.comment, event.text_hash)
+            self.log_change(request, answer, note)
             self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[answer.pk]))
 
@@ -245,13 +271,16 @@ class WorkflowAdmin:
     def _panel(self, request: HttpRequest, row: Article) -> ReviewPanel:
         answer = workflow.answer_of(row)
         user = request.user
+        events = list(answer.review_events.select_related("actor"))  # newest first
         return ReviewPanel(
             row=row,
-            events=list(answer.review_events.select_related("actor")),
+            events=events,
             comments=list(answer.comments.select_related("author")),
-            may_submit=row.review_state in workflow.SUBMITTABLE
+            may_submit=workflow.submittable(row)
             and (workflow.is_author(user, row) or rules.may_publish(user)),
             may_review=row.review_state == Article.Review.IN_REVIEW
             and workflow.may_review(user, row),
             frozen=workflow.frozen_for(user, row),
+            text_hash=workflow.text_hash(row),
+            vouched=next((e.text_hash for e in events if e.action in workflow.VOUCHING), ""),
         )

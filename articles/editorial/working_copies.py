@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Article, Reference, RelatedExclusion, RelatedPick
-from . import rules
+from . import notifications, rules
 
 # What a copy carries and publishing applies. Not copied: the live row's status and expiry
 # (set by the publish buttons) and the copy's own bookkeeping.
@@ -182,14 +182,21 @@ def unpublish(article: Article, user, comment: str = "Unpublished.") -> Article:
     return article
 
 
-def publish_scheduled() -> tuple[list[Article], list[Article]]:
-    """Apply every working copy whose moment has come, and formally unpublish every answer
-    past its "unpublish at" (readers stopped seeing it at that moment already). Idempotent:
-    a second run finds nothing to do. Returns (answers changed, answers unpublished)."""
+def publish_scheduled() -> tuple[list[Article], list[Article], list[Article]]:
+    """Apply every working copy whose moment has come, tell the authors of those and of
+    scheduled answers that have gone live since the last run, and formally unpublish every
+    answer past its "unpublish at" (readers stopped seeing it at that moment already).
+    Idempotent: a second run finds nothing to do. Returns (answers changed, answers that went
+    live, answers unpublished)."""
     due = Article.all_rows.working_copies_due().order_by("changes_go_live_at", "pk")
-    changed = [live for copy in due if (live := publish_changes(copy, None)) is not None]
+    changed = []
+    for copy in due:
+        if (live := publish_changes(copy, None)) is not None:
+            notifications.published(live, None)
+            changed.append(live)
+    went_live = notifications.went_live()
     unpublished = [
         unpublish(article, None, "Unpublished at its scheduled time.")
         for article in Article.objects.expired().order_by("expires_at", "pk")
     ]
-    return changed, unpublished
+    return changed, went_live, unpublished

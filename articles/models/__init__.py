@@ -19,7 +19,7 @@ from .indexes import (
     SearchDocument,
     Term,
 )
-from .review import ArticleComment, ReviewEvent
+from .review import ArticleComment, GoLiveNotice, ReviewEvent
 
 __all__ = [
     "Article",
@@ -31,6 +31,7 @@ __all__ = [
     "Department",
     "Doctor",
     "Feedback",
+    "GoLiveNotice",
     "PageVersion",
     "Reference",
     "RelatedArticle",

@@ -12,6 +12,8 @@ from reversion.models import Revision
 from .content import Article
 
 MAX_COMMENT = 2000
+# How much of a text's hash people read: enough to tell two versions apart.
+SHORT_HASH = 8
 
 
 class ReviewEvent(models.Model):
@@ -33,7 +35,11 @@ class ReviewEvent(models.Model):
     from_state = models.CharField(max_length=20, choices=Article.Review.choices)
     to_state = models.CharField(max_length=20, choices=Article.Review.choices)
     comment = models.TextField(blank=True, max_length=MAX_COMMENT)
-    # The revision this step made: for an approval, the version of the text approved.
+    # For an approval (or a not-clinical edit keeping it): the SHA-256 of the text it vouches
+    # for (``editorial.workflow.text_hash``); empty for other steps.
+    text_hash = models.CharField(max_length=64, blank=True, default="")
+    # The revision this step made: it holds the row whose text was reviewed (a working copy's
+    # too, kept after publishing deletes the copy).
     revision = models.ForeignKey(Revision, on_delete=models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
@@ -43,6 +49,10 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.article}"
+
+    @property
+    def short_hash(self) -> str:
+        return self.text_hash[:SHORT_HASH]
 
 
 @reversion.register()
@@ -67,3 +77,16 @@ class ArticleComment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment on {self.article}"
+
+
+class GoLiveNotice(models.Model):
+    """An e-mail still owed: the author of an answer scheduled to go live is told again when it
+    does (``publish_scheduled`` sends it and deletes this row). Readers need no job to see a
+    scheduled answer, so nothing else marks the moment."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Tell the author when {self.article} goes live"
