@@ -278,6 +278,9 @@ def test_a_live_answers_changes_are_reviewed_and_publishing_them_names_the_revie
     act(client_for(reviewer), live, "approve")
     live.refresh_from_db()
     assert live.reviewed_by is None  # the approval is the copy's until published
+    # The banner names what publishing changes for readers, not the review's progress.
+    banner = editor.get(change_url(live)).text
+    assert "(body, reviewed by, reviewed on, next review due)" in banner
     assert "Medically reviewed" not in reader.get(live.get_absolute_url()).text
     data = change_article_data(editor, live, _publish="Publish changes", publish_reason="")
     assert editor.post(change_url(live), data).status_code == 302

@@ -25,8 +25,9 @@ from . import notifications, rules
 # (set by the publish buttons) and the copy's own bookkeeping.
 NOT_COPIED = {"id", "status", "expires_at", "working_copy_of", "changes_go_live_at"}
 FIELDS = {f.attname: f for f in Article._meta.concrete_fields if f.name not in NOT_COPIED}
-# Derived from others, so never named as a change of their own.
-DERIVED = {"body_html", "audio_duration"}
+# Never named as a change of their own: derived from others, or the review's progress (the
+# review panel shows it; the copy's review moves while the live answer's is settled).
+UNNAMED = {"body_html", "audio_duration", "review_state"}
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def changed_fields(copy: Article) -> list[str]:
     labels = [
         str(field.verbose_name)
         for name, field in FIELDS.items()
-        if field.name not in DERIVED and not _same(getattr(copy, name), getattr(live, name))
+        if field.name not in UNNAMED and not _same(getattr(copy, name), getattr(live, name))
     ]
     before, after = _read_rows(live), _read_rows(copy)
     return labels + [
