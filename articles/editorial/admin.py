@@ -43,7 +43,6 @@ TAG_SUGGESTIONS = 10
 @admin.register(Department)
 class DepartmentAdmin(HistoryAdmin):
     list_display = ["name", "doctor_count", "article_count"]
-    ordering = ["name"]  # Meta.ordering is dropped by the counts' GROUP BY
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -63,7 +62,6 @@ class DepartmentAdmin(HistoryAdmin):
 class DoctorAdmin(HistoryAdmin):
     form = DoctorAdminForm
     list_display = ["name", "department", "title", "article_count"]
-    ordering = ["name"]  # Meta.ordering is dropped by the counts' GROUP BY
     list_filter = ["department"]
     list_select_related = ["department"]
     search_fields = ["name", "hospital", "department__name"]
