@@ -115,16 +115,19 @@ class TooSlow(Exception):
     pass
 
 
-def _get(client: Client, url: str, limit: float):
-    """The page, or TooSlow once a query has run past ``limit`` seconds: some pages took
-    hours at 100,000 answers, and one such page must not stop the others being measured."""
+def _limit(seconds: float) -> None:
+    """Stop any query of the next request that runs past ``seconds``: some pages took hours at
+    100,000 answers, and one such page must not keep the others from being measured."""
     connection.ensure_connection()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"SET statement_timeout = {int(limit * 1000)}")
+            cursor.execute(f"SET statement_timeout = {int(seconds * 1000)}")
     else:
-        deadline = time.perf_counter() + limit
+        deadline = time.perf_counter() + seconds
         connection.connection.set_progress_handler(lambda: time.perf_counter() > deadline, 10_000)
+
+
+def _get(client: Client, url: str) -> None:
     try:
         response = client.get(url)
     except OperationalError as exc:  # SQLite's "interrupted", PostgreSQL's statement timeout
@@ -134,7 +137,6 @@ def _get(client: Client, url: str, limit: float):
             connection.connection.set_progress_handler(None, 0)
     if response.status_code != 200:
         raise SystemExit(f"{url} answered {response.status_code}")
-    return response
 
 
 def measure(repeat: int, limit: float) -> dict:
@@ -146,12 +148,14 @@ def measure(repeat: int, limit: float) -> dict:
         asked = urls * math.ceil(repeat / len(urls))
         try:
             for url in urls[:3]:  # warm: templates, prepared statements, the content types
-                _get(client, url, limit)
+                _limit(limit)
+                _get(client, url)
             times, queries = [], 0
             for url in asked[: max(repeat, len(urls))]:
+                _limit(limit)
                 with CaptureQueriesContext(connection) as captured:
                     started = time.perf_counter()
-                    _get(client, url, limit)
+                    _get(client, url)
                     times.append((time.perf_counter() - started) * 1000)
                 queries = max(queries, len(captured))
         except TooSlow:
