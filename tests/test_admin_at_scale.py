@@ -100,10 +100,11 @@ def logged_in(user) -> Client:
 @pytest.mark.parametrize(
     ("who", "budget"),
     [
-        # The editor's permissions, the status counts, the dashboard's nine queries, the
+        # The editor's permissions, the status counts, the dashboard's eleven queries, the
         # editor's doctor (none) and what waits for them.
-        ("editor", 15),
-        # A doctor's: the same, with answers to review and their own sent back.
+        ("editor", 17),
+        # A doctor's: the same, with answers to review and their own sent back, but none of
+        # the answers they last edited to fetch (an empty list is no query).
         ("doctor", 15),
     ],
 )
@@ -112,7 +113,8 @@ def test_the_dashboard_costs_the_same_on_a_crowded_site(people, who, budget):
     crowd(SPARSE, people)
     sparse = queries(client, reverse("admin:index"))
     crowd(CROWDED, people)
-    assert (sparse, queries(client, reverse("admin:index"))) == (budget, budget)
+    # The sparse site may have no answer of a list to fetch, which saves that list's query.
+    assert sparse <= queries(client, reverse("admin:index")) == budget
     dashboard = client.get(reverse("admin:index")).context["dashboard"]
     if who == "editor":
         assert dashboard.my_drafts and dashboard.my_scheduled

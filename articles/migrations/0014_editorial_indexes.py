@@ -10,8 +10,13 @@ from django.db import migrations, models
 OTHER_APPS_INDEXES = [
     # The admin log grows by a row per admin save, forever; without these the dashboard and the
     # history page read every entry about every answer.
-    # The last edit of each draft and scheduled answer ("My drafts"), an answer's history.
-    ("admin_log_object_idx", "django_admin_log", "content_type_id, object_id, action_time"),
+    # The last edit of each draft and scheduled answer, and by whom ("My drafts"; no row
+    # opened), and an answer's history.
+    (
+        "admin_log_object_idx",
+        "django_admin_log",
+        "content_type_id, object_id, action_time, id, user_id",
+    ),
     # "Recently edited": the latest edits of answers.
     ("admin_log_type_time_idx", "django_admin_log", "content_type_id, action_time"),
     # "Recent actions": the latest of one editor's edits.
