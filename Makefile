@@ -61,7 +61,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-# Builds 1k/10k/100k-article databases and prints the README's benchmark table (~5 minutes).
+# Builds 1k/10k/100k-article databases and prints the README's benchmark tables, readers'
+# pages and editors' (~20 minutes); benchmarks/run.py --database-url measures existing ones.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 

@@ -3,11 +3,17 @@
     .venv/bin/python benchmarks/run.py                      # SQLite, 1k / 10k / 100k articles
     .venv/bin/python benchmarks/run.py --sizes 1000 10000   # fewer sizes
     .venv/bin/python benchmarks/run.py --postgres           # the same on local PostgreSQL
+    .venv/bin/python benchmarks/run.py --database-url URL [URL ...]  # admin pages only
 
 Each size gets a fresh database (a file in /tmp, or a PostgreSQL database named
 liverqa_bench_<n>), filled by ``seed_demo``. Build steps run as separate processes, so their
 time and peak memory are their own; page timings run in one worker process per database,
-through Django's test client (in process, no cache, no network). Prints a Markdown table.
+through Django's test client (in process, no cache, no network). Prints Markdown tables: the
+readers' pages and the build, then the editors' pages (``admin_pages``).
+
+``--database-url`` measures the editors' pages of databases that already exist (a 100,000-answer
+build takes about ten minutes), one column each, without rebuilding or editing them; it adds only
+a superuser to log in as. Give it copies, smallest first.
 """
 
 from __future__ import annotations
@@ -55,10 +61,31 @@ def fresh_database(size: int, postgres: bool) -> str:
     return POSTGRES + name
 
 
-def build(size: int, postgres: bool) -> dict:
-    url = fresh_database(size, postgres)
+def environment(url: str) -> dict[str, str]:
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "benchmark-only-" + "x" * 50}
-    env |= {"LIVERQA_DOTENV": "", "LIVERQA_PAGE_CACHE_SECONDS": "0"}  # pages timed uncached
+    env.pop("DJANGO_DEBUG", None)  # debug off, as served
+    # Pages timed uncached; the duplicate check's rate limit would answer the timed requests 429.
+    env |= {"LIVERQA_DOTENV": "", "LIVERQA_PAGE_CACHE_SECONDS": "0"}
+    return env | {"LIVERQA_PREVIEW_RATE": "100000/s", "LIVERQA_REQUIRE_2FA": "0"}
+
+
+def admin_pages(url: str, repeat: int, limit: float) -> dict:
+    """The editors' pages of the database at ``url``, in a worker process of their own."""
+    worker = subprocess.run(
+        [PYTHON, __file__, "--admin-worker", "--repeat", str(repeat), "--limit", str(limit)],
+        cwd=ROOT,
+        env=environment(url),
+        capture_output=True,
+        text=True,
+    )
+    if worker.returncode != 0:
+        raise SystemExit(f"measuring the admin of {url} failed:\n{worker.stderr}")
+    return json.loads(worker.stdout.strip().splitlines()[-1]) | {"limit": limit}
+
+
+def build(size: int, postgres: bool, repeat: int, limit: float) -> tuple[dict, dict]:
+    url = fresh_database(size, postgres)
+    env = environment(url)
     run_step(["migrate", "-v0"], env)
     seed, _ = run_step(["seed_demo", "--articles", str(size), "--no-index"], env)
     rebuild, memory = run_step(["rebuild_indexes", "-v0"], env)
@@ -70,19 +97,20 @@ def build(size: int, postgres: bool) -> dict:
         text=True,
         check=True,
     )
-    return {
+    readers = {
         "size": size,
         "seed_s": seed,
         "rebuild_s": rebuild,
         "rebuild_mib": memory,
         **json.loads(worker.stdout.strip().splitlines()[-1]),
     }
+    return readers, admin_pages(url, repeat, limit)
 
 
 def loaddata_speed(postgres: bool) -> float:
     """Seconds for plain loaddata of the shipped fixtures into an empty database."""
     url = fresh_database(0, postgres)
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "benchmark-only-" + "x" * 50}
+    env = environment(url)
     run_step(["migrate", "-v0"], env)
     worker = subprocess.run(
         [PYTHON, __file__, "--loaddata"], cwd=ROOT, env=env, capture_output=True, text=True
@@ -96,6 +124,16 @@ def setup_django() -> None:
     import django
 
     django.setup()
+
+
+def in_process() -> None:
+    """Django's test client against the settings as served (debug off), without collected
+    static files."""
+    from django.test.utils import override_settings, setup_test_environment
+
+    setup_test_environment()
+    storage = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    override_settings(STORAGES={"default": storage, "staticfiles": storage}).enable()
 
 
 def loaddata_worker() -> None:
@@ -128,15 +166,13 @@ def worker() -> None:
     from django.db import connection, transaction
     from django.db.models import Q
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     from articles.models import Article, RelatedArticle
     from articles.related import related_articles
     from articles.search import search
 
-    setup_test_environment()
-    storage = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    override_settings(STORAGES={"default": storage, "staticfiles": storage}).enable()
+    in_process()
     client = Client()
     rng = random.Random(1)
     published = list(Article.objects.published().values_list("pk", "slug"))
@@ -289,24 +325,83 @@ def table(rows: list[dict], loaddata: float, database: str) -> str:
     return "\n".join(lines)
 
 
+def admin_table(rows: list[dict], database: str) -> str:
+    """A Markdown table: a row per page, a column per database measured."""
+    lines = [
+        f"| {database}, admin: p50 / p95 ms (queries) | "
+        + " | ".join(f"{r['size']:,}" for r in rows)
+        + " |",
+        "| --- |" + " --- |" * len(rows),
+    ]
+    labels = list(dict.fromkeys(label for r in rows for label, *_ in r["pages"]))
+    for label in labels:
+        cells = []
+        for r in rows:
+            found = {lbl: (p50, p95, q) for lbl, p50, p95, q in r["pages"]}.get(label)
+            if not found:
+                cells.append("–")
+            elif found[0] is None:
+                cells.append(f"over {r['limit']:.0f} s")
+            else:
+                cells.append(f"{found[0]:.1f} / {found[1]:.1f} ({found[2]})")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument(
+        "--database-url",
+        nargs="+",
+        metavar="URL",
+        help="measure the admin pages of these existing databases instead of building any",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=10, help="requests per admin page (default 10)"
+    )
+    parser.add_argument(
+        "--limit",
+        type=float,
+        default=30,
+        help="seconds after which an admin page's query is stopped and the page marked slow",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--admin-worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--loaddata", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker()
         return
+    if args.admin_worker:
+        setup_django()
+        in_process()
+        from benchmarks.admin_pages import measure
+
+        print(json.dumps(measure(args.repeat, args.limit)))
+        return
     if args.loaddata:
         loaddata_worker()
         return
-    rows = []
+    if args.database_url:
+        rows = []
+        for url in args.database_url:
+            print(f"measuring the admin of {url}…", file=sys.stderr)
+            rows.append(admin_pages(url, args.repeat, args.limit))
+        postgres = args.database_url[0].startswith("postgres")
+        print(admin_table(rows, "PostgreSQL" if postgres else "SQLite"))
+        return
+    rows, admin_rows = [], []
     for size in args.sizes:
         print(f"building and measuring {size:,} articles…", file=sys.stderr)
-        rows.append(build(size, args.postgres))
-    print(table(rows, loaddata_speed(args.postgres), "PostgreSQL" if args.postgres else "SQLite"))
+        readers, editors = build(size, args.postgres, args.repeat, args.limit)
+        rows.append(readers)
+        admin_rows.append(editors)
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(table(rows, loaddata_speed(args.postgres), database))
+    print()
+    print(admin_table(admin_rows, database))
 
 
 if __name__ == "__main__":

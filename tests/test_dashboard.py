@@ -251,12 +251,13 @@ def test_the_dashboard_costs_the_same_with_many_answers_and_log_entries(
 
     populate(3)
     editor_client.get(INDEX)  # the content type, cached
-    # Four for the session, the user and their permissions; seven for the dashboard.
-    # 13: the review workflow adds the editor's doctor (none) and "approved to publish".
-    with django_assert_max_num_queries(13):
+    # Four for the session, the user and their permissions; eleven for the dashboard (drafts
+    # and answers with unpublished changes apart; my drafts, my scheduled answers and reviews
+    # due: ids first, then their rows); the editor's doctor (none) and "approved to publish".
+    with django_assert_max_num_queries(17):
         editor_client.get(INDEX)
     populate(40)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(17):
         response = editor_client.get(INDEX)
     dashboard = response.context["dashboard"]
     assert len(dashboard.my_drafts) == len(dashboard.recently_edited) == 8

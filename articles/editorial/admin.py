@@ -44,7 +44,6 @@ REVIEWER_AND_DATE = ["reviewed_by", "reviewed_on"]
 @admin.register(Department)
 class DepartmentAdmin(HistoryAdmin):
     list_display = ["name", "doctor_count", "article_count"]
-    ordering = ["name"]  # Meta.ordering is dropped by the counts' GROUP BY
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -64,7 +63,6 @@ class DepartmentAdmin(HistoryAdmin):
 class DoctorAdmin(HistoryAdmin):
     form = DoctorAdminForm
     list_display = ["name", "department", "title", "article_count"]
-    ordering = ["name"]  # Meta.ordering is dropped by the counts' GROUP BY
     list_filter = ["department"]
     list_select_related = ["department"]
     search_fields = ["name", "hospital", "department__name"]

@@ -7,11 +7,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_permission_codename
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import ngettext
 from reversion import add_to_revision
@@ -46,7 +47,7 @@ class UsageFilter(admin.SimpleListFilter):
 class TopicAdmin(HistoryAdmin):
     form = TopicAdminForm
     list_display = ["name", "slug", "article_count", "published_count"]
-    ordering = [Lower("name")]  # "CT scan" among the c's; GROUP BY drops Meta.ordering
+    ordering = [Lower("name")]  # "CT scan" among the c's
     list_filter = [UsageFilter]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -73,21 +74,25 @@ class TopicAdmin(HistoryAdmin):
         )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
+        """Each tag's answers, and those of them readers see, counted in one pass over the
+        tag's range of ``tagged_article_tag_idx``, no answer's row opened: working copies and
+        the answers readers do not see (drafts, scheduled, expired) are few, and are looked up
+        in lists made once per query."""
+        # A working copy's tags are a proposal, not a use of the tag.
+        answers = ~Q(content_object__in=Article.all_rows.filter(working_copy_of__isnull=False))
+        unseen = Article.objects.exclude(Article.objects.published_q(timezone.now()))
+        tagged = TaggedArticle.objects.filter(tag=OuterRef("pk")).values("tag")
+
+        def count(condition: Q) -> Coalesce:
+            counted = tagged.annotate(n=Count("tag", filter=condition)).values("n")
+            return Coalesce(Subquery(counted), 0)
+
         return (
             super()
             .get_queryset(request)
             .annotate(
-                # A working copy's tags are a proposal, not a use of the tag.
-                article_count=Count(
-                    "tagged_articles",
-                    filter=Q(tagged_articles__content_object__working_copy_of__isnull=True),
-                    distinct=True,
-                ),
-                published_count=Count(
-                    "tagged_articles",
-                    filter=Q(tagged_articles__content_object__in=Article.objects.published()),
-                    distinct=True,
-                ),
+                article_count=count(answers),
+                published_count=count(answers & ~Q(content_object__in=unseen)),
             )
         )
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0012_review_workflow"),
+        ("articles", "0014_editorial_indexes"),
     ]
 
     operations = [

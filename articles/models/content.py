@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from html import unescape
 
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -23,6 +23,14 @@ from .. import text
 from ..editorial.reviews import DUE_SOON
 from ..richtext import check_body, render_markdown
 from ..slugs import unique_slug
+
+
+def count_of(rows: models.QuerySet) -> Subquery:
+    """How many of ``rows`` (narrowed by an ``OuterRef``) each row of the outer query has: a
+    subquery read from an index range per row, where a join and GROUP BY read every related
+    row to show a page of them."""
+    counted = rows.order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField()))
+    return Subquery(counted.values("n"))
 
 
 class SlugQuerySet(models.QuerySet):
@@ -49,10 +57,17 @@ class DepartmentQuerySet(SlugQuerySet):
         ).order_by("name")  # GROUP BY drops Meta.ordering
 
     def with_editorial_counts(self) -> DepartmentQuerySet:
-        """Counts for editors: every doctor and every article, drafts included."""
+        """Counts for editors: every doctor and every answer, drafts included."""
         return self.annotate(
-            doctor_count=Count("doctors", distinct=True),
-            article_count=Count("doctors__articles", distinct=True),
+            doctor_count=count_of(Doctor.objects.filter(department=OuterRef("pk"))),
+            # Doctor by doctor: joined the other way, SQLite counted every answer per department.
+            article_count=count_of(
+                Article.objects.filter(
+                    doctor__in=Doctor.objects.filter(department=OuterRef(OuterRef("pk"))).values(
+                        "pk"
+                    )
+                )
+            ),
         )
 
 
@@ -93,7 +108,8 @@ class DoctorQuerySet(SlugQuerySet):
         ).order_by("name")  # GROUP BY drops Meta.ordering
 
     def with_editorial_counts(self) -> DoctorQuerySet:
-        return self.annotate(article_count=Count("articles"))
+        """Every answer of the doctor's, drafts included (a working copy is no answer)."""
+        return self.annotate(article_count=count_of(Article.objects.filter(doctor=OuterRef("pk"))))
 
 
 @reversion.register()
@@ -161,15 +177,32 @@ class Doctor(models.Model):
 
 
 class ArticleQuerySet(SlugQuerySet):
-    def published(self) -> ArticleQuerySet:
+    @staticmethod
+    def published_q(now: datetime) -> Q:
         """The one definition of what readers may see: from ``published_at`` until
         ``expires_at``, both kept lazily (no job has to run for readers to see either)."""
-        now = timezone.now()
-        return self.filter(
+        return Q(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now),
             status=Article.Status.PUBLISHED,
             published_at__lte=now,
         )
+
+    @staticmethod
+    def scheduled_q(now: datetime) -> Q:
+        """Published by an editor, but not until a moment still to come."""
+        return Q(status=Article.Status.PUBLISHED, published_at__gt=now)
+
+    @staticmethod
+    def review_overdue_q(today: date) -> Q:
+        """Past the date by which a doctor should have checked the text again."""
+        return Q(next_review_due__lt=today)
+
+    @staticmethod
+    def review_due_soon_q(today: date) -> Q:
+        return Q(next_review_due__gte=today, next_review_due__lte=today + DUE_SOON)
+
+    def published(self) -> ArticleQuerySet:
+        return self.filter(self.published_q(timezone.now()))
 
     def expired(self) -> ArticleQuerySet:
         """Still marked published, but past the moment an editor chose to unpublish it."""
@@ -178,13 +211,20 @@ class ArticleQuerySet(SlugQuerySet):
     def drafts(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.DRAFT)
 
+    @staticmethod
+    def changed_q(**copy) -> Q:
+        """Answers with a working copy (one matching ``copy``), found from the copies' own rows:
+        a join to the copy made SQLite read the whole table once per answer (its statistics
+        count every answer's empty ``working_copy_of`` as the same value)."""
+        copies = Article.all_rows.filter(working_copy_of__isnull=False, **copy)
+        return Q(pk__in=copies.values("working_copy_of"))
+
     def with_unpublished_changes(self) -> ArticleQuerySet:
         """Live answers with a working copy: a draft of changes readers do not see yet."""
-        return self.filter(working_copy__isnull=False)
+        return self.filter(self.changed_q())
 
     def scheduled(self) -> ArticleQuerySet:
-        """Published by an editor, but not until a moment still to come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        return self.filter(self.scheduled_q(timezone.now()))
 
     def rankable(self) -> ArticleQuerySet:
         """Published now or scheduled: ranked and indexed ahead of time, shown once live."""
@@ -198,9 +238,8 @@ class ArticleQuerySet(SlugQuerySet):
     def in_review_state_q(state: str) -> Q:
         """Answers whose text under review is in ``state``: a live answer's working copy when
         it has one (its changes are what is reviewed), else the answer's own row."""
-        return Q(working_copy__isnull=True, review_state=state) | Q(
-            working_copy__review_state=state
-        )
+        changed = ArticleQuerySet.changed_q
+        return Q(review_state=state) & ~changed() | changed(review_state=state)
 
     def in_review_state(self, state: str) -> ArticleQuerySet:
         return self.filter(self.in_review_state_q(state))
@@ -208,19 +247,17 @@ class ArticleQuerySet(SlugQuerySet):
     def approved_to_publish(self) -> ArticleQuerySet:
         """Approved texts readers do not have yet: drafts, and live answers' changes."""
         return self.in_review_state("approved").filter(
-            Q(status=Article.Status.DRAFT) | Q(working_copy__isnull=False)
+            Q(status=Article.Status.DRAFT) | self.changed_q()
         )
 
     def awaiting_review(self) -> ArticleQuerySet:
         return self.in_review_state("in_review")
 
     def review_overdue(self) -> ArticleQuerySet:
-        """Past the date by which a doctor should have checked the text again."""
-        return self.filter(next_review_due__lt=timezone.localdate())
+        return self.filter(self.review_overdue_q(timezone.localdate()))
 
     def review_due_soon(self) -> ArticleQuerySet:
-        today = timezone.localdate()
-        return self.filter(next_review_due__gte=today, next_review_due__lte=today + DUE_SOON)
+        return self.filter(self.review_due_soon_q(timezone.localdate()))
 
     def never_reviewed(self) -> ArticleQuerySet:
         return self.filter(reviewed_on__isnull=True)
@@ -233,21 +270,19 @@ class ArticleQuerySet(SlugQuerySet):
         )
 
     def editorial_counts(self) -> dict[str, int]:
-        """The admin dashboard's numbers, in one query, from the same definitions as above."""
+        """The admin dashboard's numbers, from the same definitions as above, in one pass over
+        ``article_editorial_idx``: it holds every column they read, so no row is opened."""
+        now, today = timezone.now(), timezone.localdate()
+        live = self.published_q(now)
         subsets = {
-            "drafts": self.drafts(),
-            "scheduled": self.scheduled(),
-            "live": self.published(),
-            "review_overdue": self.published().review_overdue(),
-            "review_due_soon": self.published().review_due_soon(),
-            "never_reviewed": self.published().never_reviewed(),
+            "drafts": Q(status=Article.Status.DRAFT),
+            "scheduled": self.scheduled_q(now),
+            "live": live,
+            "review_overdue": live & self.review_overdue_q(today),
+            "review_due_soon": live & self.review_due_soon_q(today),
+            "never_reviewed": live & Q(reviewed_on__isnull=True),
         }
-        return self.aggregate(
-            **{
-                name: Count("pk", filter=Q(pk__in=subset.values("pk")))
-                for name, subset in subsets.items()
-            }
-        )
+        return self.aggregate(**{name: Count("pk", filter=q) for name, q in subsets.items()})
 
     def for_listing(self) -> ArticleQuerySet:
         """Everything an article card shows, in one query."""
@@ -413,6 +448,25 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at", "id"], name="article_listing_idx"),
             # The media view asks, for every file, which article uses it.
             models.Index(fields=["audio"], name="article_audio_idx"),
+            # Every column the dashboard's counts read, so they are one range of this index
+            # (answers: no working copy) with no row opened; reviews due are a range of it too,
+            # in order. A partial index would not do: SQLite reads the row to check its WHERE.
+            models.Index(
+                fields=[
+                    "working_copy_of",
+                    "status",
+                    "next_review_due",
+                    "published_at",
+                    "expires_at",
+                    "reviewed_on",
+                    "review_state",
+                    "doctor",
+                    "id",
+                ],
+                name="article_editorial_idx",
+            ),
+            # A doctor's answers, counted without opening a row (doctor and department lists).
+            models.Index(fields=["working_copy_of", "doctor"], name="article_doctor_answers_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -614,6 +668,8 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")
         ]
+        # A tag's answers without opening a row: the tag list counts them per tag.
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_article_tag_idx")]
 
     def __str__(self) -> str:
         return f"{self.content_object} – {self.tag}"
