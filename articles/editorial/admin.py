@@ -30,6 +30,7 @@ from .deletion import deleted_objects
 from .duplicates import similar_questions, similar_titles, warning
 from .forms import ArticleAdminForm, DoctorAdminForm
 from .history import HistoryAdmin, revision_of_one
+from .listing import ListingAdmin
 from .preview import body_preview
 from .publishing_admin import PublishingAdmin
 from .reviews import DUE_SOON
@@ -191,7 +192,9 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(RolesAdmin, WorkflowAdmin, PublishingAdmin, FoldedWhenEmptyMixin, HistoryAdmin):
+class ArticleAdmin(
+    RolesAdmin, ListingAdmin, WorkflowAdmin, PublishingAdmin, FoldedWhenEmptyMixin, HistoryAdmin
+):
     form = ArticleAdminForm
     folded_when_empty = ("Clinical review", "Audio answer")
     inlines_folded_when_empty = (RelatedPickInline, RelatedExclusionInline, RelatedArticleInline)
@@ -206,8 +209,15 @@ class ArticleAdmin(RolesAdmin, WorkflowAdmin, PublishingAdmin, FoldedWhenEmptyMi
         "tags",
     ]
     list_select_related = ["doctor__department"]
-    search_fields = ["title", "summary", "body", "doctor__name"]
+    # Searched through the search indexes (get_search_results); naming a field shows the box.
+    search_fields = ["title"]
+    search_help_text = (
+        "Words and “quoted phrases” in the title, text, tags, doctor or department, as on "
+        "the site (drafts too); -word leaves a word out; or an exact address (slug) or id."
+    )
+    show_full_result_count = False  # a second count of the whole table on every filtered page
     date_hierarchy = "published_at"
+    change_list_template = "admin/articles/article/change_list.html"  # cheaper date links
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["doctor"]
     # Who reviewed the answer, and when, come from a reviewer's approval (or the fixtures),

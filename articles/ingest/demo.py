@@ -30,7 +30,7 @@ from ..models import (
     TaggedArticle,
 )
 from ..richtext import render_markdown
-from ..search.backends import backend
+from ..search.backends import DRAFTS_TABLE, backend
 
 PREFIX = "demo-"
 SCHEDULED = datetime(2100, 1, 1, tzinfo=UTC)
@@ -162,6 +162,7 @@ def remove() -> None:
     demo = f"(SELECT id FROM {t(Article)} WHERE slug LIKE '{PREFIX}%%')"
     statements = [
         f"DELETE FROM {t(SearchDocument)} WHERE {backend().key} IN {demo}",
+        f"DELETE FROM {DRAFTS_TABLE} WHERE {backend().key} IN {demo}",
         f"DELETE FROM {t(RelatedArticle)} WHERE article_id IN {demo} OR related_id IN {demo}",
         f"DELETE FROM {t(ArticleTerm)} WHERE article_id IN {demo}",
         f"DELETE FROM {t(IndexedArticle)} WHERE article_id IN {demo}",

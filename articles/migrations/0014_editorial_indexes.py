@@ -28,7 +28,7 @@ OTHER_APPS_INDEXES = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0012_review_workflow"),
+        ("articles", "0013_admin_indexes"),
         ("admin", "0003_logentry_add_action_flag_choices"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]

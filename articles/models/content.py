@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -139,6 +140,8 @@ class Doctor(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The admin's article list sorted by doctor walks the doctors in this order.
+        indexes = [models.Index(fields=["name", "id"], name="doctor_name_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -235,20 +238,22 @@ class ArticleQuerySet(SlugQuerySet):
         return self.filter(working_copy_of__isnull=False, changes_go_live_at__lte=timezone.now())
 
     @staticmethod
-    def in_review_state_q(state: str) -> Q:
-        """Answers whose text under review is in ``state``: a live answer's working copy when
-        it has one (its changes are what is reviewed), else the answer's own row."""
+    def in_review_state_q(state: str, **fields) -> Q:
+        """Answers whose text under review is in ``state`` (and has ``fields``): a live
+        answer's working copy when it has one (its changes are what is reviewed), else the
+        answer's own row. Two id subqueries, each read from an index: an OR across a join to
+        the copies would read every answer."""
         changed = ArticleQuerySet.changed_q
-        return Q(review_state=state) & ~changed() | changed(review_state=state)
+        own = Article.all_rows.filter(review_state=state, **fields).exclude(changed())
+        return Q(pk__in=own.values("pk")) | changed(review_state=state, **fields)
 
     def in_review_state(self, state: str) -> ArticleQuerySet:
         return self.filter(self.in_review_state_q(state))
 
     def approved_to_publish(self) -> ArticleQuerySet:
-        """Approved texts readers do not have yet: drafts, and live answers' changes."""
-        return self.in_review_state("approved").filter(
-            Q(status=Article.Status.DRAFT) | self.changed_q()
-        )
+        """Approved texts readers do not have yet: drafts, and live answers' changes (a
+        working copy is always a draft)."""
+        return self.filter(self.in_review_state_q("approved", status=Article.Status.DRAFT))
 
     def awaiting_review(self) -> ArticleQuerySet:
         return self.in_review_state("in_review")
@@ -263,11 +268,18 @@ class ArticleQuerySet(SlugQuerySet):
         return self.filter(reviewed_on__isnull=True)
 
     def with_feedback_counts(self) -> ArticleQuerySet:
-        """Readers' "Was this answer helpful?" answers, yes and no, counted in the same query."""
-        return self.annotate(
-            helpful_count=Count("feedback", filter=Q(feedback__helpful=True)),
-            unhelpful_count=Count("feedback", filter=Q(feedback__helpful=False)),
-        )
+        """Readers' "Was this answer helpful?" answers, yes and no, counted in the same query.
+        A subquery per row rather than a GROUP BY: the admin's list counts and pages through
+        ids without these, and fetches them for the hundred rows it shows."""
+        feedback = self.model._meta.get_field("feedback").related_model
+
+        def counted(helpful: bool) -> Coalesce:
+            answers = feedback.objects.filter(article=OuterRef("pk"), helpful=helpful)
+            return Coalesce(
+                Subquery(answers.values("article").annotate(n=Count("pk")).values("n")), 0
+            )
+
+        return self.annotate(helpful_count=counted(True), unhelpful_count=counted(False))
 
     def editorial_counts(self) -> dict[str, int]:
         """The admin dashboard's numbers, from the same definitions as above, in one pass over
@@ -303,11 +315,15 @@ class ArticleQuerySet(SlugQuerySet):
         )
 
 
+# Answers, as opposed to working copies: what ``Article.objects`` holds.
+ANSWERS = Q(working_copy_of__isnull=True)
+
+
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     """Every article an editor or reader means by "an article": never a working copy."""
 
     def get_queryset(self) -> ArticleQuerySet:
-        return super().get_queryset().filter(working_copy_of__isnull=True)
+        return super().get_queryset().filter(ANSWERS)
 
 
 @reversion.register(follow=["tagged_items", "picks", "exclusions", "references"])
@@ -448,6 +464,40 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at", "id"], name="article_listing_idx"),
             # The media view asks, for every file, which article uses it.
             models.Index(fields=["audio"], name="article_audio_idx"),
+            # The admin's list: each order its columns sort by, and its filters, ids read from
+            # the index alone (the list counts and skips through ids, then fetches one page).
+            # Partial: every list asks for answers, never working copies.
+            *(
+                models.Index(fields=fields, name=name, condition=ANSWERS)
+                for name, fields in [
+                    # With the review dates, so the review filters walk it without rows.
+                    (
+                        "article_admin_published_idx",
+                        ["-published_at", "id", "next_review_due", "reviewed_on"],
+                    ),
+                    # published(), to the expiry: counted and paged without reading a row.
+                    ("article_admin_state_idx", ["status", "-published_at", "id", "expires_at"]),
+                    ("article_admin_title_idx", ["title", "-id"]),
+                    ("article_admin_review_due_idx", ["next_review_due", "-id"]),
+                    ("article_admin_doctor_idx", ["doctor", "-published_at", "id"]),
+                ]
+            ),
+            # Review overdue or due soon: dates only, so a site where most answers have none
+            # does not look to SQLite's planner as if every answer were due.
+            models.Index(
+                fields=["next_review_due"],
+                name="article_admin_due_idx",
+                condition=ANSWERS & Q(next_review_due__isnull=False),
+            ),
+            # The medical review filters ask it of answers and of working copies alike.
+            models.Index(
+                fields=["review_state", "working_copy_of"], name="article_admin_review_state_idx"
+            ),
+            # "Never reviewed" counted from the index alone (SQLite's planner reads every
+            # row rather than look up each one from a partial index on the date alone).
+            models.Index(
+                fields=["reviewed_on", "working_copy_of"], name="article_admin_reviewed_idx"
+            ),
             # Every column the dashboard's counts read, so they are one range of this index
             # (answers: no working copy) with no row opened; reviews due are a range of it too,
             # in order. A partial index would not do: SQLite reads the row to check its WHERE.

@@ -1,8 +1,11 @@
-"""Full-text search over published articles, on SQLite (FTS5) or PostgreSQL (tsvector + GIN).
+"""Full-text search over articles, on SQLite (FTS5) or PostgreSQL (tsvector + GIN).
 
-``query`` parses what a reader typed, ``backends`` holds each database's index, ``highlight``
+``query`` parses what a reader typed, ``backends`` holds each database's indexes, ``highlight``
 marks the matches. The indexing layer (``articles.indexing``) calls ``index`` and ``rebuild``;
-views call ``search``, ``highlight`` and ``snippet``.
+views call ``search``, ``highlight`` and ``snippet``; the admin calls ``matching``.
+
+Published and scheduled answers are in the public index, drafts in an index of their own that
+only ``matching`` (the admin's search) reads. Working copies are in neither.
 """
 
 from __future__ import annotations
@@ -11,13 +14,31 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import F, Q, QuerySet
+from django.db.models.lookups import In
+
 from ..models import Article
 from ..text import CJK, bigrams
 from .backends import CAP, backend
 from .highlight import highlight, snippet
-from .query import Query, parse
+from .query import Query, clean, parse
 
-__all__ = ["Results", "highlight", "index", "is_empty", "rebuild", "search", "snippet"]
+__all__ = [
+    "Results",
+    "highlight",
+    "index",
+    "drafts_missing",
+    "index_drafts",
+    "is_empty",
+    "matching",
+    "rebuild",
+    "search",
+    "snippet",
+]
+
+LISTED = 10_000  # matches the admin names by id; more are tested row by row
+MAX_ID_DIGITS = 18  # a bigint; longer digit strings are words, not ids
+ID = re.compile(rf"[0-9]{{1,{MAX_ID_DIGITS}}}")
 
 CJK_ANYWHERE = re.compile(rf"[{CJK}]+")
 
@@ -30,10 +51,8 @@ def _cjk_terms(*texts: str) -> str:
     return " ".join(pairs + [char for run in runs if len(run) > 1 for char in run])
 
 
-def _documents(ids: Iterable[int] | None) -> Iterable[tuple]:
-    articles = Article.objects.rankable().select_related("doctor__department")
-    if ids is not None:
-        articles = articles.filter(pk__in=list(ids))
+def _documents(articles: QuerySet[Article]) -> Iterable[tuple]:
+    articles = articles.select_related("doctor__department")
     tags: dict[int, list[str]] = {}
     for article_id, name in Article.tags.through.objects.filter(
         content_object__in=articles
@@ -52,20 +71,37 @@ def _documents(ids: Iterable[int] | None) -> Iterable[tuple]:
 
 
 def index(ids: Iterable[int]) -> None:
-    """Bring these articles' entries in step: re-indexed if published or scheduled, else gone."""
+    """Bring these articles' entries in step: in the public index if published or scheduled,
+    in the drafts' if a draft, else gone from both."""
     ids = list(ids)
     if ids:
-        backend().delete(ids)
-        backend().insert(_documents(ids))
+        for drafts in (False, True):
+            backend(drafts).delete(ids)
+        articles = Article.objects.filter(pk__in=ids)
+        backend().insert(_documents(articles.rankable()))
+        backend(drafts=True).insert(_documents(articles.drafts()))
 
 
 def rebuild() -> int:
+    """Both indexes from scratch; returns the number of public entries."""
+    backend(drafts=True).clear()
+    index_drafts()
     backend().clear()
-    return backend().insert(_documents(None))
+    return backend().insert(_documents(Article.objects.rankable()))
+
+
+def index_drafts() -> int:
+    """Every draft into the drafts' index, as ``rebuild`` does; returns how many."""
+    return backend(drafts=True).insert(_documents(Article.objects.drafts()))
 
 
 def is_empty() -> bool:
     return backend().is_empty()
+
+
+def drafts_missing() -> bool:
+    """Drafts exist but their index is empty: a database from before migration 0013."""
+    return backend(drafts=True).is_empty() and Article.objects.drafts().exists()
 
 
 @dataclass
@@ -76,6 +112,32 @@ class Results:
     @property
     def capped(self) -> bool:
         return len(self.ids) >= CAP
+
+
+def matching(raw: str) -> Q | None:
+    """The articles an editor's search names, drafts included: full-text matches (parsed as
+    readers' queries are) from both indexes, plus an exact slug or id. ``None`` for input with
+    nothing to look for. A filter for the admin, which keeps its own order and permissions.
+
+    Up to ``LISTED`` matches are named by id, which any filter, order or count serves from an
+    index. More (a word in most answers) are a condition on each row (``row_matches``), so
+    the list walks its own order and a page costs a page, not 80,000 lookups and a sort."""
+    text = clean(raw)
+    if not text:
+        return None
+    exact = Q(slug=text) | Q(pk=int(text)) if ID.fullmatch(text) else Q(slug=text)
+    ids = set(Article.objects.filter(exact).order_by().values_list("pk", flat=True))
+    query = parse(text)
+    if not query:
+        return Q(pk__in=ids)
+    indexes = [backend(drafts) for drafts in (False, True)]
+    found = [index.matching_ids(query, LISTED + 1) for index in indexes]
+    if all(len(some) <= LISTED for some in found):
+        return backend().among(ids.union(*found))
+    everything = Q(In(F("pk") + 0, sorted(ids))) if ids else Q()
+    for index in indexes:
+        everything |= Q(index.row_matches(query))
+    return everything
 
 
 def search(raw: str) -> Results:

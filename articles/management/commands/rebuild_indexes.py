@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from articles import indexing
+from articles import indexing, search
 from articles.models import Article, RelatedArticle
 
 
@@ -23,6 +23,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, if_empty: bool, verbosity: int, **options) -> None:
         if if_empty and indexing.is_built():
+            if search.drafts_missing():  # a database from before migration 0013
+                count = search.index_drafts()
+                self.stdout.write(f"Indexed {count} drafts for the editors' search.")
+                return
             self.stdout.write("The indexes are already built; nothing to do.")
             return
         started = time.perf_counter()
