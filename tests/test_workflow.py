@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import reversion
 import time_machine
 from django.contrib.auth.models import Permission
 from django.core import mail
@@ -20,7 +21,7 @@ from reversion.models import Version
 from articles.editorial.reviews import next_review_due
 from articles.models import Article, ArticleComment, ReviewEvent
 
-from .conftest import change_article_data, make_article, make_doctor
+from .conftest import change_article_data, form_values, make_article, make_doctor
 from .test_import import GOOD_PAGE
 
 pytestmark = pytest.mark.django_db
@@ -513,6 +514,25 @@ def test_only_an_editor_keeps_an_approval_through_an_edit(author, reviewer, publ
     assert writer.post(change_url(draft), data).status_code == 403
     draft.refresh_from_db()
     assert draft.body != "Any amount." and draft.review_state == Review.APPROVED
+
+
+def test_an_author_keeps_no_approval_through_a_restore_either(author, reviewer, draft):
+    """History's restore saves through the form: "not clinical" is an editor's there too, so
+    an author cannot keep the approval over a text no reviewer read."""
+    writer = client_for(author)
+    with reversion.create_revision():
+        draft.save()
+    act(writer, draft, "submit")
+    act(client_for(reviewer), draft, "approve")
+    version = Version.objects.get_for_object(draft).first()
+    url = reverse("admin:articles_article_revision", args=[draft.pk, version.pk])
+    data = form_values(writer.get(url), "article_form")
+    data |= {"body": "Stop all your medicines at once.", "not_clinical": "on"}
+    assert writer.post(url, data).status_code == 403
+    draft.refresh_from_db()
+    assert draft.body != "Stop all your medicines at once."
+    assert draft.review_state == Review.APPROVED
+    assert not ReviewEvent.objects.filter(action="not_clinical").exists()
 
 
 def test_a_text_changed_past_the_form_is_not_the_one_approved(

@@ -137,13 +137,24 @@ class WorkflowAdmin:
         return self._linked(request, super().add_view(request, form_url, extra_context))
 
     def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
-        # Keeping an approval through an edit is the editor's call, never the author's.
-        posted = request.method == "POST" and request.POST.get("not_clinical")
-        if posted and not rules.may_publish(request.user):
-            raise PermissionDenied
         return self._linked(
             request, super().change_view(request, object_id, form_url, extra_context)
         )
+
+    def revision_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
+        return self._linked(
+            request, super().revision_view(request, object_id, version_id, extra_context)
+        )
+
+    def changeform_view(
+        self, request: HttpRequest, object_id=None, form_url="", extra_context=None
+    ):
+        # Keeping an approval through an edit is the editor's call, never the author's: asked
+        # here, where every save of the form passes (a restore from History too).
+        posted = request.method == "POST" and request.POST.get("not_clinical")
+        if posted and not rules.may_publish(request.user):
+            raise PermissionDenied
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _linked(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         """The steps a save made, tied to the revision it made: reversion writes that revision
