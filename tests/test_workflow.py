@@ -535,6 +535,42 @@ def test_an_author_keeps_no_approval_through_a_restore_either(author, reviewer, 
     assert not ReviewEvent.objects.filter(action="not_clinical").exists()
 
 
+def test_references_are_part_of_the_text_an_approval_signs(
+    author, reviewer, publisher, draft, reader
+):
+    """Readers get them under the answer: a reference added after the approval is a text the
+    reviewer did not read, as a changed sentence is."""
+    for user in (author, publisher):
+        user.user_permissions.add(*Permission.objects.filter(codename__endswith="_reference"))
+    writer, checker, editor = client_for(author), client_for(reviewer), client_for(publisher)
+    act(writer, draft, "submit")
+    act(checker, draft, "approve")
+    quack = {"references-0-title": "Quack Weekly", "references-0-url": "https://quack.example/"}
+    quack["references-0-position"] = "1"
+    data = change_article_data(editor, draft, _publish="Publish", publish_reason="") | quack
+    assert "say why it is published anyway" in editor.post(change_url(draft), data).text
+    assert not draft.references.exists() and state(draft) == Review.APPROVED
+
+    data = change_article_data(writer, draft, _continue="Save") | quack
+    assert writer.post(change_url(draft), data).status_code == 302
+    assert state(draft) == Review.IN_REVIEW and draft.references.count() == 1
+    assert ReviewEvent.objects.filter(article=draft).first().action == "edited"
+    # Read again with its reference and approved: published with no reason, reference shown.
+    act(checker, draft, "approve")
+    data = change_article_data(editor, draft, _publish="Publish", publish_reason="")
+    assert editor.post(change_url(draft), data).status_code == 302
+    page = reader.get(draft.get_absolute_url()).text
+    assert "Quack Weekly" in page and "Dr Rosa" in page
+    # A reference changed under the mark "not clinical" keeps the approval for the new list.
+    changed = change_article_data(editor, draft, not_clinical="on", _continue="Save")
+    changed["references-0-title"] = "Quack Weekly (2nd ed.)"
+    assert editor.post(change_url(draft), changed).status_code == 302
+    assert state(draft) == Review.APPROVED
+    data = change_article_data(editor, draft, _publish="Publish changes", publish_reason="")
+    assert editor.post(change_url(draft), data).status_code == 302
+    assert "Quack Weekly (2nd ed.)" in reader.get(draft.get_absolute_url()).text
+
+
 def test_a_text_changed_past_the_form_is_not_the_one_approved(
     tmp_path, publisher, reviewer, django_user_model
 ):

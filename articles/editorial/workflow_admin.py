@@ -167,18 +167,24 @@ class WorkflowAdmin:
     def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         request.workflow_notes, request.workflow_events = [], []
-        if change and workflow.text_edited(form.changed_data):
-            event = workflow.edited(obj, request.user, form.cleaned_data.get("not_clinical"))
-            if event is not None:
-                note = workflow.describe(event.action, event.comment, event.text_hash)
-                request.workflow_notes.append(note)
-                request.workflow_events.append(event)
         reason = form.cleaned_data.get("publish_reason")
         if pressed(request.POST) in workflow.PUBLISHING and reason and form.unapproved:
             request.publish_reason = (obj.review_state, reason)
             note = workflow.describe(ReviewEvent.Action.PUBLISHED_UNAPPROVED, reason)
             request.workflow_notes.append(note)
             request.publish_comment = f"Published changes. {note}"
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        """Once the references are saved too, since the text an approval signs holds them."""
+        super().save_related(request, form, formsets, change)
+        changed = [*form.changed_data, *(f.prefix for f in formsets if f.has_changed())]
+        if not (change and workflow.text_edited(changed)):
+            return
+        event = workflow.edited(form.instance, request.user, form.cleaned_data.get("not_clinical"))
+        if event is not None:
+            note = workflow.describe(event.action, event.comment, event.text_hash)
+            request.workflow_notes.insert(0, note)  # before a reason to publish it
+            request.workflow_events.append(event)
 
     def log_change(self, request: HttpRequest, obj, message):
         return self._noted(request, super().log_change(request, obj, message))
