@@ -352,6 +352,19 @@ def test_publishing_tells_the_author(author, publisher, draft, django_capture_on
     assert mail.outbox[-1].subject == "Published: Ready?"
 
 
+def test_a_title_saved_with_a_line_break_still_gets_its_e_mails(
+    author, reviewer, draft, django_capture_on_commit_callbacks
+):
+    """Titles are checked now; one saved before (or past the form) keeps its e-mails, on one
+    line, and adds no header of its own."""
+    Article.objects.filter(pk=draft.pk).update(title="Hepatitis?\r\nBcc: victim@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client_for(author), draft, "submit")
+    [message] = mail.outbox
+    assert message.subject == "To review: Hepatitis? Bcc: victim@example.com"
+    assert message.recipients() == ["rosa@example.com"]
+
+
 def test_e_mails_go_after_commit_and_a_failure_is_logged_not_raised(
     author, reviewer, draft, settings, caplog, django_capture_on_commit_callbacks
 ):
