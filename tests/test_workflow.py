@@ -499,13 +499,20 @@ def test_a_clinical_edit_after_approval_sends_it_back_and_takes_the_reviewers_na
     assert [m.to for m in mail.outbox] == [["rosa@example.com"]]  # back to the reviewers
     copy.refresh_from_db()
     assert copy.reviewed_by == earlier  # the live text's own review, not Rosa's approval
-    # Publishing it needs a reason now; with one, readers see the earlier review only.
+    # Publishing it needs a reason now; with one, readers get the text with no reviewer's
+    # name: Dr Old read the earlier text, Rosa another one still. The history says so.
     data = change_article_data(editor, live, _publish="Publish changes", publish_reason="")
     assert "say why it is published anyway" in editor.post(change_url(live), data).text
     data["publish_reason"] = "Correcting a dangerous mistake at once."
     assert editor.post(change_url(live), data).status_code == 302
     page = reader.get(live.get_absolute_url()).text
-    assert "Never, once cured." in page and "Dr Old" in page and "Dr Rosa" not in page
+    assert "Never, once cured." in page and "Medically reviewed" not in page
+    assert "Dr Old" not in page and "Dr Rosa" not in page
+    live.refresh_from_db()
+    assert (live.reviewed_by, live.reviewed_on) == (None, None)
+    newest = Version.objects.get_for_object(live).first()
+    assert newest.field_dict["reviewed_by_id"] is None
+    assert "No reviewer named: none read this text." in newest.revision.comment
 
     # A draft's approval goes the same way: it named no reviewer before, so none again.
     act(writer, draft, "submit")
@@ -515,6 +522,33 @@ def test_a_clinical_edit_after_approval_sends_it_back_and_takes_the_reviewers_na
     draft.refresh_from_db()
     assert draft.review_state == Review.IN_REVIEW
     assert (draft.reviewed_by, draft.reviewed_on, draft.next_review_due) == (None, None, None)
+
+
+def test_publishing_unapproved_changes_keeps_a_reviewer_only_for_the_text_they_read(
+    author, publisher, reader
+):
+    """The live text's reviewer stays named when publishing changes only its tags, and when an
+    editor marked the change not clinical; not for a clinical change published with a reason."""
+    earlier = make_doctor("Dr Old")
+    reviewed = {"doctor": author.doctor, "reviewed_by": earlier}
+    reviewed["reviewed_on"] = timezone.localdate() - timedelta(days=30)
+    editor = client_for(publisher)
+    tagged = make_article("Is hepatitis A contagious?", **reviewed)
+    data = change_article_data(editor, tagged, tags="hepatitis a", _publish="Publish changes")
+    assert editor.post(change_url(tagged), data).status_code == 302
+    assert "Dr Old" in reader.get(tagged.get_absolute_url()).text
+
+    typo = make_article("Can I donate blood?", review_state=Review.APPROVED, **reviewed)
+    data = change_article_data(editor, typo, body="Not after hepatitis B.", not_clinical="on")
+    data |= {"_publish": "Publish changes", "publish_reason": ""}
+    assert editor.post(change_url(typo), data).status_code == 302
+    assert "Dr Old" in reader.get(typo.get_absolute_url()).text
+
+    clinical = make_article("Can I eat shellfish?", **reviewed)
+    data = change_article_data(editor, clinical, body="Raw ones, never.", _publish="Publish")
+    assert editor.post(change_url(clinical), data).status_code == 302  # with a reason
+    page = reader.get(clinical.get_absolute_url()).text
+    assert "Raw ones, never." in page and "Dr Old" not in page
 
 
 def test_only_an_editor_keeps_an_approval_through_an_edit(author, reviewer, publisher, draft):

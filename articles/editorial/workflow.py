@@ -284,6 +284,26 @@ def _withdraw_approval(row: Article) -> None:
     row.next_review_due = held.get("next_review_due")
 
 
+def take_reviewer_off(row: Article) -> bool:
+    """Before a text no reviewer approved is published with the editor's reason: readers get
+    no "Medically reviewed by" for it from a reviewer who read another text. A working copy's
+    reviewer is the live answer's, who read the live text; a draft's, the one whose approval
+    signed the text on record (none on record, as before approvals named their text: kept).
+    The text unchanged (only tags or Other Voices edited), the name stays. Returns whether
+    it went."""
+    if row.reviewed_by_id is None:
+        return False
+    if row.is_working_copy:
+        read = text_hash(row.working_copy_of)
+    else:
+        read = vouched_hash(row) or text_hash(row)
+    if read == text_hash(row):
+        return False
+    row.reviewed_by = row.reviewed_on = None
+    row.save(update_fields=["reviewed_by", "reviewed_on"])
+    return True
+
+
 def published_unapproved(answer: Article, user, from_state: str, reason: str) -> ReviewEvent:
     """The editor's reason for publishing without approval. The caller ties it to the
     revision that published (whose comment carries the reason too)."""

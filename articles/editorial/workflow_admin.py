@@ -177,14 +177,19 @@ class WorkflowAdmin:
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         """Once the references are saved too, since the text an approval signs holds them."""
         super().save_related(request, form, formsets, change)
+        row = form.instance
         changed = [*form.changed_data, *(f.prefix for f in formsets if f.has_changed())]
-        if not (change and workflow.text_edited(changed)):
-            return
-        event = workflow.edited(form.instance, request.user, form.cleaned_data.get("not_clinical"))
-        if event is not None:
-            note = workflow.describe(event.action, event.comment, event.text_hash)
-            request.workflow_notes.insert(0, note)  # before a reason to publish it
-            request.workflow_events.append(event)
+        if change and workflow.text_edited(changed):
+            event = workflow.edited(row, request.user, form.cleaned_data.get("not_clinical"))
+            if event is not None:
+                note = workflow.describe(event.action, event.comment, event.text_hash)
+                request.workflow_notes.insert(0, note)  # before a reason to publish it
+                request.workflow_events.append(event)
+        if getattr(request, "publish_reason", None) and workflow.take_reviewer_off(row):
+            note = "No reviewer named: none read this text."
+            request.workflow_notes.append(note)
+            if hasattr(request, "publish_comment"):
+                request.publish_comment += f" {note}"
 
     def log_change(self, request: HttpRequest, obj, message):
         return self._noted(request, super().log_change(request, obj, message))
