@@ -10,6 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from articles.models import Article
+
 from .conftest import add_article_data, form_values, make_article, make_doctor
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +124,17 @@ def test_a_section_holding_an_error_is_open(editor_client):
     assert links["id_picks-0-position"].startswith(
         "Other Voices: the editor's picks, lowest position first, row 1: Position:"
     )
+
+
+@pytest.mark.parametrize(
+    "title", ["Hepatitis?\r\nBcc: someone@example.com", "Tab\tinside?", "Two\u2028lines?"]
+)
+def test_a_title_is_one_line(editor_client, title):
+    """A line break in a title would break every e-mail subject about the answer: the form
+    says so at the title, and nothing is saved."""
+    data = add_article_data(editor_client, title=title, slug="one-line", doctor=make_doctor().pk)
+    response = editor_client.post(reverse(ADD), data)
+    assert response.status_code == 200
+    [(target, text)] = summary_links(response.text)
+    assert target == "id_title" and text.startswith("Title: A title is one line of text")
+    assert not Article.all_rows.filter(slug="one-line").exists()

@@ -282,6 +282,64 @@ def test_a_doctor_never_publishes(world):
     assert draft.status == Article.Status.DRAFT
 
 
+def restore_form(client, article: Article, version) -> tuple[str, dict]:
+    """History's restore page for ``version``, and what posting it unchanged would send."""
+    url = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
+    page = client.get(url)
+    assert page.status_code == 200, page
+    return url, form_values(page, "article_form")
+
+
+@pytest.mark.parametrize("role", ["doctor", "reviewer"])
+@pytest.mark.parametrize(
+    "button", [{"_publish": "1"}, {"_schedule": "1", "when": "2030-01-01T10:00"}]
+)
+def test_no_doctor_publishes_or_schedules_their_draft_through_a_restore(world, role, button):
+    """History's restore saves through the same form as the change page: its publishing
+    buttons are an editor's there too (403, nothing saved), a reviewer's own answer included."""
+    own = world["draft"]
+    if role == "reviewer":
+        with reversion.create_revision():
+            own = make_article("Reviewer's own?", doctor=world["users"]["reviewer"].doctor)
+            own.status = Article.Status.DRAFT
+            own.save()
+    client = client_for(world, role)
+    version = reversion.models.Version.objects.get_for_object(own).last()
+    url, data = restore_form(client, own, version)
+    data |= {**button, "publish_reason": "I say so.", "body": "Restored and published."}
+    assert client.post(url, data).status_code == 403
+    own.refresh_from_db()
+    assert own.status == Article.Status.DRAFT and own.body != "Restored and published."
+
+
+def test_a_restore_asks_of_the_answer_as_it_is_now_not_the_version(world):
+    """An old version is of a draft being written by doctor A: once A submits it, it is frozen
+    for A on History's page too (403), and once it is Dr B's, A's restore is a 404, as its
+    form is. Nothing changes either way; editors may still restore it."""
+    draft, old = world["draft"], world["versions"][-1]
+    client, reviewer = client_for(world, "doctor"), client_for(world, "reviewer")
+    url, data = restore_form(client, draft, old)
+    review = reverse("admin:articles_article_review", args=[draft.pk])
+    assert client.post(review, {"_review": "submit"}).status_code == 302
+    assert client.get(url).status_code == 200  # read-only, like the form
+    assert client.post(url, data | {"body": "Swapped under the reviewer."}).status_code == 403
+    assert reviewer.post(url, data | {"body": "Hijacked."}).status_code == 403
+    draft.refresh_from_db()
+    assert draft.body != "Swapped under the reviewer." and draft.body != "Hijacked."
+    assert draft.review_state == Article.Review.IN_REVIEW
+
+    editor = client_for(world, "editor")
+    change = reverse("admin:articles_article_change", args=[draft.pk])
+    given = change_article_data(editor, draft, doctor=world["b"].pk, body="Dr B's text.")
+    assert editor.post(change, given).status_code == 302
+    assert client.get(url).status_code == 404
+    assert client.post(url, data | {"body": "Mine again."}).status_code == 404
+    draft.refresh_from_db()
+    assert (draft.doctor, draft.body) == (world["b"], "Dr B's text.")
+    _, data = restore_form(editor, draft, old)
+    assert editor.post(url, data).status_code == 302
+
+
 def test_a_doctor_edits_their_live_answer_through_a_working_copy(world):
     client = client_for(world, "doctor")
     live = world["live"]

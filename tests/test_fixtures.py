@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from reversion.models import Version
 
 from articles.models import Article, Department, Doctor, RelatedPick, TaggedArticle
@@ -55,6 +55,21 @@ def test_fixtures_load_into_an_empty_database(site_content):
     assert Doctor.objects.count() == 6
     assert Article.objects.published().count() == 6
     assert Doctor.objects.filter(department__name="Oncology").count() == 2
+
+
+def test_a_fixture_with_a_title_of_two_lines_loads_nothing(tmp_path):
+    """The rule the form and the importer apply (one line, no control characters), for
+    loaddata too, which saves past the form."""
+    rows = json.loads((settings.BASE_DIR / "fixtures" / "content.json").read_text())
+    article = next(row for row in rows if row["model"] == "articles.article")
+    article["fields"]["title"] = "Hepatitis?\r\nBcc: someone@example.com"
+    fixture = tmp_path / "two-lines.json"
+    fixture.write_text(json.dumps(rows))
+    with pytest.raises(CommandError) as error:
+        call_command("loaddata", str(fixture), verbosity=0)
+    slug = article["fields"]["slug"]
+    assert f"Article '{slug}': A title is one line of text" in str(error.value)
+    assert not Article.objects.exists()
 
 
 def test_loading_the_fixtures_twice_changes_nothing(site_content):

@@ -191,6 +191,10 @@ BROKEN = {
     ),
     "voice without text": (GOOD_PAGE.rsplit("\n\n", 1)[0] + "\n", "has no text"),
     "title too long": ("Q" * 300 + "?\nWritten by Sun Wei\nOncology\n\nBody.\n", "line 1: article"),
+    "control character in the title": (
+        "A\x0ctitle?\nWritten by Sun Wei\nOncology\n\nBody.\n",
+        "line 1: article 'A\\x0ctitle?' is not valid (title: A title is one line of text",
+    ),
     "empty file": ("", "line 1: expected the article title, found the end of the page"),
 }
 

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import reversion
 import time_machine
 from django.contrib.auth.models import Permission
 from django.core import mail
@@ -20,7 +21,7 @@ from reversion.models import Version
 from articles.editorial.reviews import next_review_due
 from articles.models import Article, ArticleComment, ReviewEvent
 
-from .conftest import change_article_data, make_article, make_doctor
+from .conftest import change_article_data, form_values, make_article, make_doctor
 from .test_import import GOOD_PAGE
 
 pytestmark = pytest.mark.django_db
@@ -351,6 +352,19 @@ def test_publishing_tells_the_author(author, publisher, draft, django_capture_on
     assert mail.outbox[-1].subject == "Published: Ready?"
 
 
+def test_a_title_saved_with_a_line_break_still_gets_its_e_mails(
+    author, reviewer, draft, django_capture_on_commit_callbacks
+):
+    """Titles are checked now; one saved before (or past the form) keeps its e-mails, on one
+    line, and adds no header of its own."""
+    Article.objects.filter(pk=draft.pk).update(title="Hepatitis?\r\nBcc: victim@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client_for(author), draft, "submit")
+    [message] = mail.outbox
+    assert message.subject == "To review: Hepatitis? Bcc: victim@example.com"
+    assert message.recipients() == ["rosa@example.com"]
+
+
 def test_e_mails_go_after_commit_and_a_failure_is_logged_not_raised(
     author, reviewer, draft, settings, caplog, django_capture_on_commit_callbacks
 ):
@@ -485,13 +499,20 @@ def test_a_clinical_edit_after_approval_sends_it_back_and_takes_the_reviewers_na
     assert [m.to for m in mail.outbox] == [["rosa@example.com"]]  # back to the reviewers
     copy.refresh_from_db()
     assert copy.reviewed_by == earlier  # the live text's own review, not Rosa's approval
-    # Publishing it needs a reason now; with one, readers see the earlier review only.
+    # Publishing it needs a reason now; with one, readers get the text with no reviewer's
+    # name: Dr Old read the earlier text, Rosa another one still. The history says so.
     data = change_article_data(editor, live, _publish="Publish changes", publish_reason="")
     assert "say why it is published anyway" in editor.post(change_url(live), data).text
     data["publish_reason"] = "Correcting a dangerous mistake at once."
     assert editor.post(change_url(live), data).status_code == 302
     page = reader.get(live.get_absolute_url()).text
-    assert "Never, once cured." in page and "Dr Old" in page and "Dr Rosa" not in page
+    assert "Never, once cured." in page and "Medically reviewed" not in page
+    assert "Dr Old" not in page and "Dr Rosa" not in page
+    live.refresh_from_db()
+    assert (live.reviewed_by, live.reviewed_on) == (None, None)
+    newest = Version.objects.get_for_object(live).first()
+    assert newest.field_dict["reviewed_by_id"] is None
+    assert "No reviewer named: none read this text." in newest.revision.comment
 
     # A draft's approval goes the same way: it named no reviewer before, so none again.
     act(writer, draft, "submit")
@@ -501,6 +522,33 @@ def test_a_clinical_edit_after_approval_sends_it_back_and_takes_the_reviewers_na
     draft.refresh_from_db()
     assert draft.review_state == Review.IN_REVIEW
     assert (draft.reviewed_by, draft.reviewed_on, draft.next_review_due) == (None, None, None)
+
+
+def test_publishing_unapproved_changes_keeps_a_reviewer_only_for_the_text_they_read(
+    author, publisher, reader
+):
+    """The live text's reviewer stays named when publishing changes only its tags, and when an
+    editor marked the change not clinical; not for a clinical change published with a reason."""
+    earlier = make_doctor("Dr Old")
+    reviewed = {"doctor": author.doctor, "reviewed_by": earlier}
+    reviewed["reviewed_on"] = timezone.localdate() - timedelta(days=30)
+    editor = client_for(publisher)
+    tagged = make_article("Is hepatitis A contagious?", **reviewed)
+    data = change_article_data(editor, tagged, tags="hepatitis a", _publish="Publish changes")
+    assert editor.post(change_url(tagged), data).status_code == 302
+    assert "Dr Old" in reader.get(tagged.get_absolute_url()).text
+
+    typo = make_article("Can I donate blood?", review_state=Review.APPROVED, **reviewed)
+    data = change_article_data(editor, typo, body="Not after hepatitis B.", not_clinical="on")
+    data |= {"_publish": "Publish changes", "publish_reason": ""}
+    assert editor.post(change_url(typo), data).status_code == 302
+    assert "Dr Old" in reader.get(typo.get_absolute_url()).text
+
+    clinical = make_article("Can I eat shellfish?", **reviewed)
+    data = change_article_data(editor, clinical, body="Raw ones, never.", _publish="Publish")
+    assert editor.post(change_url(clinical), data).status_code == 302  # with a reason
+    page = reader.get(clinical.get_absolute_url()).text
+    assert "Raw ones, never." in page and "Dr Old" not in page
 
 
 def test_only_an_editor_keeps_an_approval_through_an_edit(author, reviewer, publisher, draft):
@@ -513,6 +561,61 @@ def test_only_an_editor_keeps_an_approval_through_an_edit(author, reviewer, publ
     assert writer.post(change_url(draft), data).status_code == 403
     draft.refresh_from_db()
     assert draft.body != "Any amount." and draft.review_state == Review.APPROVED
+
+
+def test_an_author_keeps_no_approval_through_a_restore_either(author, reviewer, draft):
+    """History's restore saves through the form: "not clinical" is an editor's there too, so
+    an author cannot keep the approval over a text no reviewer read."""
+    writer = client_for(author)
+    with reversion.create_revision():
+        draft.save()
+    act(writer, draft, "submit")
+    act(client_for(reviewer), draft, "approve")
+    version = Version.objects.get_for_object(draft).first()
+    url = reverse("admin:articles_article_revision", args=[draft.pk, version.pk])
+    data = form_values(writer.get(url), "article_form")
+    data |= {"body": "Stop all your medicines at once.", "not_clinical": "on"}
+    assert writer.post(url, data).status_code == 403
+    draft.refresh_from_db()
+    assert draft.body != "Stop all your medicines at once."
+    assert draft.review_state == Review.APPROVED
+    assert not ReviewEvent.objects.filter(action="not_clinical").exists()
+
+
+def test_references_are_part_of_the_text_an_approval_signs(
+    author, reviewer, publisher, draft, reader
+):
+    """Readers get them under the answer: a reference added after the approval is a text the
+    reviewer did not read, as a changed sentence is."""
+    for user in (author, publisher):
+        user.user_permissions.add(*Permission.objects.filter(codename__endswith="_reference"))
+    writer, checker, editor = client_for(author), client_for(reviewer), client_for(publisher)
+    act(writer, draft, "submit")
+    act(checker, draft, "approve")
+    quack = {"references-0-title": "Quack Weekly", "references-0-url": "https://quack.example/"}
+    quack["references-0-position"] = "1"
+    data = change_article_data(editor, draft, _publish="Publish", publish_reason="") | quack
+    assert "say why it is published anyway" in editor.post(change_url(draft), data).text
+    assert not draft.references.exists() and state(draft) == Review.APPROVED
+
+    data = change_article_data(writer, draft, _continue="Save") | quack
+    assert writer.post(change_url(draft), data).status_code == 302
+    assert state(draft) == Review.IN_REVIEW and draft.references.count() == 1
+    assert ReviewEvent.objects.filter(article=draft).first().action == "edited"
+    # Read again with its reference and approved: published with no reason, reference shown.
+    act(checker, draft, "approve")
+    data = change_article_data(editor, draft, _publish="Publish", publish_reason="")
+    assert editor.post(change_url(draft), data).status_code == 302
+    page = reader.get(draft.get_absolute_url()).text
+    assert "Quack Weekly" in page and "Dr Rosa" in page
+    # A reference changed under the mark "not clinical" keeps the approval for the new list.
+    changed = change_article_data(editor, draft, not_clinical="on", _continue="Save")
+    changed["references-0-title"] = "Quack Weekly (2nd ed.)"
+    assert editor.post(change_url(draft), changed).status_code == 302
+    assert state(draft) == Review.APPROVED
+    data = change_article_data(editor, draft, _publish="Publish changes", publish_reason="")
+    assert editor.post(change_url(draft), data).status_code == 302
+    assert "Quack Weekly (2nd ed.)" in reader.get(draft.get_absolute_url()).text
 
 
 def test_a_text_changed_past_the_form_is_not_the_one_approved(

@@ -28,7 +28,7 @@ from ..tags import renamed_on_matching
 from . import notifications, roles, rules, workflow, working_copies
 from .deletion import deleted_objects
 from .duplicates import similar_questions, similar_titles, warning
-from .forms import ArticleAdminForm, DoctorAdminForm
+from .forms import ArticleAdminForm, DoctorAdminForm, ReviewedRowsFormSet
 from .history import HistoryAdmin, revision_of_one
 from .listing import ListingAdmin
 from .preview import body_preview
@@ -185,6 +185,7 @@ class RelatedArticleInline(admin.TabularInline):
 
 class ReferenceInline(admin.TabularInline):
     model = Reference
+    formset = ReviewedRowsFormSet  # references are part of what an approval signs
     fields = ["position", "title", "url"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 1

@@ -94,6 +94,17 @@ def pressed(data) -> str:
     return next((name for name in sorted(PUBLISHING_BUTTONS) if name in data), "_save")
 
 
+class ReviewedRowsFormSet(forms.BaseInlineFormSet):
+    """An inline of rows a reviewer signs with the text (``workflow.REVIEWED_ROWS``). The admin
+    builds it on the article form's instance before it validates that form, so it notes there
+    whether this post changes its rows: the form's check of what publishing needs reads it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound and self.has_changed():
+            self.instance.rows_edited = {*getattr(self.instance, "rows_edited", ()), self.prefix}
+
+
 # The form's fields that are no column of the answer.
 NOT_COLUMNS = {"when", "publish_reason", "not_clinical"}
 
@@ -264,7 +275,9 @@ class ArticleAdminForm(DerivedFieldsForm):
                 "stands. Untick the box; your change sends it to review.",
             )
         if pressed(self.data) in workflow.PUBLISHING:
-            edited = workflow.text_edited(self.changed_data)
+            edited = workflow.text_edited(
+                [*self.changed_data, *getattr(self.instance, "rows_edited", ())]
+            )
             stands = workflow.approval_stands(self.instance, edited, cleaned.get("not_clinical"))
             self.unapproved = not stands
             if self.unapproved and not cleaned.get("publish_reason"):

@@ -24,6 +24,9 @@ PERMISSIONS = "django.contrib.auth.backends.ModelBackend"  # the backend that ho
 def _send(subject: str, body: str, recipients: list[str]) -> None:
     if not recipients:
         return
+    # A header is one line: a title with a line break (saved before titles were checked, or
+    # past the form) must not lose every e-mail about its answer to BadHeaderError.
+    subject = " ".join(subject.split())
 
     def send() -> None:
         try:

@@ -73,12 +73,15 @@ class PublishingAdmin:
 
     # Which row the form edits.
 
-    def add_view(self, request: HttpRequest, form_url="", extra_context=None):
+    def changeform_view(
+        self, request: HttpRequest, object_id=None, form_url="", extra_context=None
+    ):
+        # Every save of the form comes here: add, change, and History's restore and recover,
+        # which reversion sends here past change_view.
         _refuse_unless_may_publish(request)
-        return super().add_view(request, form_url, extra_context)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
-        _refuse_unless_may_publish(request)
         live = Article.objects.filter(pk=_pk(object_id)).first()
         if live is None or not live.is_live:
             return super().change_view(request, object_id, form_url, extra_context)

@@ -107,6 +107,15 @@ class RolesAdmin:
                 raise Http404("No such answer.")
         return super().unsaved_preview_view(request)
 
+    def revision_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
+        """Asked of the answer as it is now, before reversion writes the old version over it
+        and the form asks again: an old version must not hand back an answer since given to
+        another doctor, nor unfreeze one in review."""
+        current = self.get_object(request, unquote(object_id))
+        if request.method == "POST" and not self.has_change_permission(request, current):
+            raise PermissionDenied
+        return super().revision_view(request, object_id, version_id, extra_context)
+
     def recoverlist_view(self, request: HttpRequest, extra_context=None):
         if not roles.sees_every_answer(request.user):
             raise PermissionDenied

@@ -36,6 +36,10 @@ PUBLISHING = {"_publish", "_schedule"}
 SUBMITTABLE = {Review.WRITING, Review.CHANGES_REQUESTED}
 # The fields a medical reviewer vouches for: changing one ends an approval.
 REVIEWED_FIELDS = {"title", "summary", "body", "urgent_care", "audio", "doctor"}
+# The rows shown with the text that a reviewer vouches for too, by their inline's prefix: the
+# references listed under the answer. Tags are not: they file the answer under topics and
+# claim nothing clinical.
+REVIEWED_ROWS = {"references"}
 # The steps that vouch for a text: an approval, and a not-clinical edit that keeps it.
 VOUCHING = {Action.APPROVED, Action.NOT_CLINICAL}
 # What an approval sets: "Medically reviewed by … on …" and the next review's date.
@@ -52,8 +56,9 @@ def unapproved_in_bulk(count: int) -> str:
     ) % {"n": count}
 
 
-def text_edited(changed_fields) -> bool:
-    return bool(REVIEWED_FIELDS & set(changed_fields))
+def text_edited(changed) -> bool:
+    """Whether a save changing these fields and inline rows (by prefix) changes the text."""
+    return bool((REVIEWED_FIELDS | REVIEWED_ROWS) & set(changed))
 
 
 def text_hash(row: Article) -> str:
@@ -68,7 +73,16 @@ def text_hash(row: Article) -> str:
         if isinstance(value, str):
             value = value.replace("\r\n", "\n")  # browsers post a textarea's lines as CRLF
         values[name] = value
+    if row.pk is not None and (references := _references(row)):
+        # Only when there are some: a text without references hashes as it did before they
+        # were signed, so the approvals recorded then still name it.
+        values["references"] = references
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
+
+
+def _references(row: Article) -> list[list[str]]:
+    ordered = row.references.order_by("position", "pk")
+    return [[title, url] for title, url in ordered.values_list("title", "url")]
 
 
 def vouched_hash(answer: Article) -> str:
@@ -268,6 +282,26 @@ def _withdraw_approval(row: Article) -> None:
     row.reviewed_by_id = held.get("reviewed_by_id")
     row.reviewed_on = held.get("reviewed_on")
     row.next_review_due = held.get("next_review_due")
+
+
+def take_reviewer_off(row: Article) -> bool:
+    """Before a text no reviewer approved is published with the editor's reason: readers get
+    no "Medically reviewed by" for it from a reviewer who read another text. A working copy's
+    reviewer is the live answer's, who read the live text; a draft's, the one whose approval
+    signed the text on record (none on record, as before approvals named their text: kept).
+    The text unchanged (only tags or Other Voices edited), the name stays. Returns whether
+    it went."""
+    if row.reviewed_by_id is None:
+        return False
+    if row.is_working_copy:
+        read = text_hash(row.working_copy_of)
+    else:
+        read = vouched_hash(row) or text_hash(row)
+    if read == text_hash(row):
+        return False
+    row.reviewed_by = row.reviewed_on = None
+    row.save(update_fields=["reviewed_by", "reviewed_on"])
+    return True
 
 
 def published_unapproved(answer: Article, user, from_state: str, reason: str) -> ReviewEvent:

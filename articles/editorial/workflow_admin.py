@@ -137,13 +137,24 @@ class WorkflowAdmin:
         return self._linked(request, super().add_view(request, form_url, extra_context))
 
     def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
-        # Keeping an approval through an edit is the editor's call, never the author's.
-        posted = request.method == "POST" and request.POST.get("not_clinical")
-        if posted and not rules.may_publish(request.user):
-            raise PermissionDenied
         return self._linked(
             request, super().change_view(request, object_id, form_url, extra_context)
         )
+
+    def revision_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
+        return self._linked(
+            request, super().revision_view(request, object_id, version_id, extra_context)
+        )
+
+    def changeform_view(
+        self, request: HttpRequest, object_id=None, form_url="", extra_context=None
+    ):
+        # Keeping an approval through an edit is the editor's call, never the author's: asked
+        # here, where every save of the form passes (a restore from History too).
+        posted = request.method == "POST" and request.POST.get("not_clinical")
+        if posted and not rules.may_publish(request.user):
+            raise PermissionDenied
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _linked(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         """The steps a save made, tied to the revision it made: reversion writes that revision
@@ -156,18 +167,29 @@ class WorkflowAdmin:
     def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         request.workflow_notes, request.workflow_events = [], []
-        if change and workflow.text_edited(form.changed_data):
-            event = workflow.edited(obj, request.user, form.cleaned_data.get("not_clinical"))
-            if event is not None:
-                note = workflow.describe(event.action, event.comment, event.text_hash)
-                request.workflow_notes.append(note)
-                request.workflow_events.append(event)
         reason = form.cleaned_data.get("publish_reason")
         if pressed(request.POST) in workflow.PUBLISHING and reason and form.unapproved:
             request.publish_reason = (obj.review_state, reason)
             note = workflow.describe(ReviewEvent.Action.PUBLISHED_UNAPPROVED, reason)
             request.workflow_notes.append(note)
             request.publish_comment = f"Published changes. {note}"
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        """Once the references are saved too, since the text an approval signs holds them."""
+        super().save_related(request, form, formsets, change)
+        row = form.instance
+        changed = [*form.changed_data, *(f.prefix for f in formsets if f.has_changed())]
+        if change and workflow.text_edited(changed):
+            event = workflow.edited(row, request.user, form.cleaned_data.get("not_clinical"))
+            if event is not None:
+                note = workflow.describe(event.action, event.comment, event.text_hash)
+                request.workflow_notes.insert(0, note)  # before a reason to publish it
+                request.workflow_events.append(event)
+        if getattr(request, "publish_reason", None) and workflow.take_reviewer_off(row):
+            note = "No reviewer named: none read this text."
+            request.workflow_notes.append(note)
+            if hasattr(request, "publish_comment"):
+                request.publish_comment += f" {note}"
 
     def log_change(self, request: HttpRequest, obj, message):
         return self._noted(request, super().log_change(request, obj, message))

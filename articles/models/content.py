@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from html import unescape
 
@@ -326,6 +327,20 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         return super().get_queryset().filter(ANSWERS)
 
 
+# Line breaks and other control characters (C0, DEL, C1, Unicode's line and paragraph
+# separators): a title is one line of text, in the page's <title> and in every e-mail subject.
+NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def check_title(title: str) -> None:
+    if NOT_ONE_LINE.search(title):
+        raise ValidationError(
+            "A title is one line of text: remove the line break, tab or other control "
+            "character in it.",
+            code="not_one_line",
+        )
+
+
 @reversion.register(follow=["tagged_items", "picks", "exclusions", "references"])
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -583,12 +598,17 @@ class Article(models.Model):
         return reverse("articles:article_detail", args=[self.slug])
 
     def clean(self) -> None:
-        """The admin form and the importer both validate here: a body too long or too deeply
-        nested is refused before anything renders or saves it."""
-        try:
-            check_body(self.body)
-        except ValidationError as exc:
-            raise ValidationError({"body": exc.error_list}) from None
+        """The admin form and the importer both validate here: a title that is not one line,
+        and a body too long or too deeply nested, are refused before anything renders or saves
+        them."""
+        errors = {}
+        for name, check in (("title", check_title), ("body", check_body)):
+            try:
+                check(getattr(self, name))
+            except ValidationError as exc:
+                errors[name] = exc.error_list
+        if errors:
+            raise ValidationError(errors)
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -686,13 +706,15 @@ class Article(models.Model):
 
 @receiver(pre_save, sender=Article)
 def _derive_on_raw_load(sender, instance: Article, raw: bool = False, **kwargs) -> None:
-    """loaddata writes rows past save(); the body is checked and rendered all the same, and a
-    fixture's bad body stops the load (one transaction) with the article named."""
+    """loaddata writes rows past save(); the title and body are checked (as ``clean`` checks
+    them) and the body rendered all the same, and a fixture's bad row stops the load (one
+    transaction) with the article named."""
     if raw:
-        try:
-            check_body(instance.body)
-        except ValidationError as exc:
-            raise ValidationError(f"Article {instance.slug!r}: {exc.messages[0]}") from None
+        for check, value in ((check_title, instance.title), (check_body, instance.body)):
+            try:
+                check(value)
+            except ValidationError as exc:
+                raise ValidationError(f"Article {instance.slug!r}: {exc.messages[0]}") from None
         instance.derive_body()
 
 
