@@ -1,5 +1,6 @@
 """Every editor's save is a revision: who, when, what changed; two versions compare; restore."""
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -347,3 +348,28 @@ def test_a_version_of_another_model_with_the_same_id_cannot_be_restored_here(
     assert editor_client.post(recover, data).status_code == 404
     doctor.refresh_from_db()
     assert doctor.name == "Sun Wei the Second"
+
+
+def test_a_version_the_rules_now_refuse_is_not_restored_and_says_why(
+    editor_client, article_with_two_versions
+):
+    # A version saved before a rule existed (here: titles are one line) cannot come back;
+    # the editor is told why, on the history page, and nothing changes.
+    article = article_with_two_versions
+    first = Version.objects.get_for_object(article).last()
+    stored = json.loads(first.serialized_data)
+    stored[0]["fields"]["title"] = "Is jaundice\r\nalways serious?"
+    Version.objects.filter(pk=first.pk).update(serialized_data=json.dumps(stored))
+    url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    history = reverse("admin:articles_article_history", args=[article.pk])
+    assert editor_client.get(url).status_code == 200  # shown, to be read
+    response = editor_client.post(url, {"title": "Is jaundice serious?"})
+    assert response.status_code == 302
+    assert response["Location"] == history
+    said = [str(m) for m in editor_client.get(history).context["messages"]]
+    assert said == [
+        "This version cannot be restored: Article 'is-jaundice-always-serious': A title is "
+        "one line of text: remove the line break, tab or other control character in it."
+    ]
+    article.refresh_from_db()
+    assert article.title == "Is jaundice serious?"

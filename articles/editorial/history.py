@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 import reversion
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -229,7 +229,15 @@ class HistoryAdmin(VersionAdmin):
             "version_by": _author(version),
             **(extra_context or {}),
         }
-        response = super().revision_view(request, object_id, version_id, context)
+        try:
+            response = super().revision_view(request, object_id, version_id, context)
+        except ValidationError as exc:
+            # A version saved before a rule it breaks existed: reversion writes it raw, the raw
+            # check refuses it, and reversion's transaction leaves the answer as it was.
+            messages.error(request, f"This version cannot be restored: {exc.messages[0]}")
+            return redirect(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_history", object_id
+            )
         if getattr(request, "restored", False):
             # reversion words the new revision's comment itself, after the form has saved.
             newest = Version.objects.get_for_object_reference(self.model, unquote(object_id))
