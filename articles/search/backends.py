@@ -206,3 +206,40 @@ _DRAFTS = {vendor: kind(DRAFTS_TABLE) for vendor, kind in _BACKENDS.items()}
 def backend(drafts: bool = False) -> SQLiteBackend:
     """The backend for the database in use: the public index, or the drafts' one."""
     return (_DRAFTS if drafts else _PUBLIC)[connection.vendor]
+
+
+def titles_holding(word_sets: list[tuple[str, ...]], limit: int) -> list[list[int]]:
+    """For each set of words, the ids of up to ``limit`` answers (drafts included) whose title
+    holds every word, stemmed as the search stems them: the duplicate check's candidates, in
+    one query. SQLite reads both indexes' title column; PostgreSQL the title index of
+    migration 0016 (a weight in a tsvector is checked row by row, never in its index)."""
+    if connection.vendor == "postgresql":
+        articles = Article._meta.db_table
+        sources = [
+            (
+                f"SELECT id FROM {articles} WHERE to_tsvector('english', title) "  # noqa: S608 (a constant)
+                "@@ plainto_tsquery('english', %s)",
+                " ".join,
+            )
+        ]
+    else:
+        # Words hold only letters, digits and underscores: quoted, FTS5 reads them as words.
+        sources = [
+            (
+                f"SELECT rowid AS id FROM {table} WHERE {table} MATCH %s",  # noqa: S608 (a constant)
+                lambda words: "title : (" + " AND ".join(f'"{w}"' for w in words) + ")",
+            )
+            for table in (TABLE, DRAFTS_TABLE)
+        ]
+    parts, params = [], []
+    for i, words in enumerate(word_sets):
+        for j, (sql, expression) in enumerate(sources):
+            parts.append(f"SELECT {i} AS n, id FROM ({sql} LIMIT %s) AS s{i}_{j}")
+            params += [expression(words), limit]
+    found: list[list[int]] = [[] for _ in word_sets]
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for n, pk in cursor.fetchall():
+                found[n].append(pk)
+    return found
