@@ -37,7 +37,7 @@ MAX_TITLE = Article._meta.get_field("title").max_length
 # Titles scored per check: those sharing the rarest words of the one typed.
 CANDIDATES = 300
 # Titles the IDF is estimated from: the newest this many (every title on a smaller site).
-SAMPLE = 5_000
+SAMPLE = 2_000
 MAX_WORDS = 12
 
 _WORD = re.compile(r"\w+")
