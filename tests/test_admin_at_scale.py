@@ -4,6 +4,7 @@ and that number is pinned. ``benchmarks/admin_pages.py`` times the same pages at
 
 from datetime import timedelta
 from io import StringIO
+from urllib.parse import urlencode
 
 import pytest
 import reversion
@@ -19,6 +20,8 @@ from django.utils import timezone
 
 from articles.editorial.working_copies import start_working_copy
 from articles.models import Article, Doctor
+
+from .conftest import rebuild_indexes
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +151,59 @@ def test_an_answers_history_costs_the_same_however_long_it_is(people, staff_clie
     url = reverse("admin:articles_article_history", args=[storied.pk])
     assert (sparse, queries(staff_client, url)) == (5, 5)
     assert len(staff_client.get(url).context["action_list"]) == CROWDED // 10
+
+
+def _endpoints() -> dict[str, str]:
+    """What the editors' forms ask as they are filled in: select boxes' autocompletes, the tag
+    field's suggestions, answers whose question reads like the title being typed."""
+    autocomplete = reverse("admin:autocomplete") + "?app_label=articles&model_name="
+    title = Article.objects.published().order_by("pk").values_list("title", flat=True).first()
+    similar = reverse("admin:articles_article_similar_titles")
+    suggestions = reverse("admin:articles_article_tag_suggestions")
+    return {
+        "an answer's doctor": f"{autocomplete}article&field_name=doctor",
+        "an answer's doctor, searched": f"{autocomplete}article&field_name=doctor&term=a",
+        "a doctor's department": f"{autocomplete}doctor&field_name=department",
+        "a doctor's department, searched": f"{autocomplete}doctor&field_name=department&term=e",
+        "tag suggestions": suggestions,
+        "tag suggestions, searched": f"{suggestions}?q=e",
+        "similar titles": f"{similar}?{urlencode({'title': title})}",
+    }
+
+
+# Each count includes the session and the user.
+ENDPOINT_BUDGETS = {
+    "an answer's doctor": 4,
+    "an answer's doctor, searched": 4,
+    "a doctor's department": 4,
+    "a doctor's department, searched": 4,
+    "tag suggestions": 3,
+    "tag suggestions, searched": 3,
+    # The candidates' ids, their titles, a sample of titles for IDF, the closest answers.
+    "similar titles": 6,
+}
+
+
+def test_the_forms_endpoints_cost_the_same_on_a_crowded_site(people, staff_client, settings):
+    settings.LIVERQA_PREVIEW_RATE = "1000/m"
+    crowd(SPARSE, people)
+    rebuild_indexes()
+    sparse = {name: queries(staff_client, url) for name, url in _endpoints().items()}
+    crowd(CROWDED, people)
+    rebuild_indexes()
+    crowded = {name: queries(staff_client, url) for name, url in _endpoints().items()}
+    assert sparse == crowded == ENDPOINT_BUDGETS
+    same = staff_client.get(_endpoints()["similar titles"]).json()["results"]
+    assert same[0]["same_title"]
+
+
+def test_autocompletes_skip_the_lists_counts(people, staff_client):
+    """The doctor and department lists count answers per row; a select box shows names."""
+    crowd(SPARSE, people)
+    for name, url in _endpoints().items():
+        if "doctor" in name:
+            with CaptureQueriesContext(connection) as run:
+                results = staff_client.get(url).json()["results"]
+            assert results, name
+            answers = Article._meta.db_table
+            assert not [q for q in run.captured_queries if answers in q["sql"]], name

@@ -23,6 +23,7 @@ from .conftest import (
     form_values,
     make_article,
     make_doctor,
+    rebuild_indexes,
 )
 
 pytestmark = pytest.mark.django_db
@@ -419,6 +420,7 @@ def test_doctors_see_departments_doctors_and_tags_read_only_and_no_accounts(worl
 
 def test_the_duplicate_check_shows_a_doctor_only_what_they_may_know(world):
     make_article("Their live answer?", doctor=world["b"])
+    rebuild_indexes()  # what committing does: the check finds titles in the search indexes
     url = reverse("admin:articles_article_similar_titles")
     query = {"title": "Their draft?"}
     mine = client_for(world, "doctor").get(url, query).json()["results"]

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -36,9 +36,19 @@ from .publishing_admin import PublishingAdmin
 from .reviews import DUE_SOON
 from .roles_admin import RolesAdmin
 from .sections import FoldedWhenEmptyMixin
+from .tag_admin import usage
 from .workflow_admin import ReviewStateFilter, WorkflowAdmin
 
 TAG_SUGGESTIONS = 10
+
+
+def is_autocomplete(request: HttpRequest) -> bool:
+    """Whether this is a select box's autocomplete (Django's ``AutocompleteJsonView`` asks
+    the admin's ``get_queryset``): it shows names only, so the list's counts are not paid for."""
+    match = request.resolver_match
+    return match is not None and match.view_name == f"{admin.site.name}:autocomplete"
+
+
 REVIEWER_AND_DATE = ["reviewed_by", "reviewed_on"]
 
 
@@ -49,7 +59,8 @@ class DepartmentAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Department]:
-        return super().get_queryset(request).with_editorial_counts()
+        departments = super().get_queryset(request)
+        return departments if is_autocomplete(request) else departments.with_editorial_counts()
 
     @admin.display(description="doctors", ordering="doctor_count")
     def doctor_count(self, department: Department) -> int:
@@ -80,7 +91,8 @@ class DoctorAdmin(HistoryAdmin):
         return self.fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Doctor]:
-        return super().get_queryset(request).with_editorial_counts()
+        doctors = super().get_queryset(request)
+        return doctors if is_autocomplete(request) else doctors.with_editorial_counts()
 
     @admin.display(description="articles", ordering="article_count")
     def article_count(self, doctor: Doctor) -> int:
@@ -467,12 +479,7 @@ class ArticleAdmin(
         term = request.GET.get("q", "").strip()[:100]
         tags = (
             Topic.objects.filter(name__icontains=term)
-            .annotate(
-                article_count=Count(
-                    "tagged_articles",
-                    filter=Q(tagged_articles__content_object__working_copy_of__isnull=True),
-                )
-            )
+            .annotate(article_count=usage())
             .order_by("-article_count", "name")[:TAG_SUGGESTIONS]
         )
         return JsonResponse({"results": [{"name": t.name, "count": t.article_count} for t in tags]})

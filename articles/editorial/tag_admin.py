@@ -28,6 +28,19 @@ from .history import HistoryAdmin, revision_of_one
 AFFECTED_SHOWN = 100
 
 
+def usage(condition: Q | None = None) -> Coalesce:
+    """A tag's answers (meeting ``condition``), counted in one pass over the tag's range of
+    ``tagged_article_tag_idx``, no answer's row opened: working copies and the answers readers
+    do not see (drafts, scheduled, expired) are few, and are looked up in lists made once per
+    query. A working copy's tags are a proposal, not a use of the tag."""
+    answers = ~Q(content_object__in=Article.all_rows.filter(working_copy_of__isnull=False))
+    tagged = TaggedArticle.objects.filter(tag=OuterRef("pk")).values("tag")
+    if condition is not None:
+        answers &= condition
+    counted = tagged.annotate(n=Count("tag", filter=answers)).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
 class UsageFilter(admin.SimpleListFilter):
     title = "usage"
     parameter_name = "usage"
@@ -74,25 +87,14 @@ class TopicAdmin(HistoryAdmin):
         )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
-        """Each tag's answers, and those of them readers see, counted in one pass over the
-        tag's range of ``tagged_article_tag_idx``, no answer's row opened: working copies and
-        the answers readers do not see (drafts, scheduled, expired) are few, and are looked up
-        in lists made once per query."""
-        # A working copy's tags are a proposal, not a use of the tag.
-        answers = ~Q(content_object__in=Article.all_rows.filter(working_copy_of__isnull=False))
+        """Each tag's answers, and those of them readers see (see ``usage``)."""
         unseen = Article.objects.exclude(Article.objects.published_q(timezone.now()))
-        tagged = TaggedArticle.objects.filter(tag=OuterRef("pk")).values("tag")
-
-        def count(condition: Q) -> Coalesce:
-            counted = tagged.annotate(n=Count("tag", filter=condition)).values("n")
-            return Coalesce(Subquery(counted), 0)
-
         return (
             super()
             .get_queryset(request)
             .annotate(
-                article_count=count(answers),
-                published_count=count(answers & ~Q(content_object__in=unseen)),
+                article_count=usage(),
+                published_count=usage(~Q(content_object__in=unseen)),
             )
         )
 

@@ -206,3 +206,54 @@ _DRAFTS = {vendor: kind(DRAFTS_TABLE) for vendor, kind in _BACKENDS.items()}
 def backend(drafts: bool = False) -> SQLiteBackend:
     """The backend for the database in use: the public index, or the drafts' one."""
     return (_DRAFTS if drafts else _PUBLIC)[connection.vendor]
+
+
+def _prefix(words: tuple[str, ...]) -> str | None:
+    """For one long word, its first two thirds: the titles holding a word the stemmer leaves
+    apart ("metastasize", "metastasis") are found too."""
+    if len(words) != 1 or len(words[0]) < 6 or not words[0].isalnum():
+        return None
+    return words[0][: len(words[0]) * 2 // 3]
+
+
+def titles_holding(word_sets: list[tuple[str, ...]], limit: int) -> list[list[int]]:
+    """For each set of words, the ids of up to ``limit`` answers (drafts included) whose title
+    holds every word (stemmed as the search stems them; a single long word, or its first two
+    thirds): the duplicate check's candidates, in one query. SQLite reads both indexes' title
+    column; PostgreSQL the title index of migration 0016 (a weight in a tsvector is checked row
+    by row, never in its index). Words hold only letters, digits and underscores."""
+    if connection.vendor == "postgresql":
+        articles = Article._meta.db_table
+        sql = (
+            f"SELECT id FROM {articles} WHERE to_tsvector('english', title) "  # noqa: S608 (a constant)
+            "@@ (plainto_tsquery('english', %s) || to_tsquery('simple', %s))"
+        )
+
+        def tsqueries(words: tuple[str, ...]) -> list[str]:
+            prefix = _prefix(words)
+            return [" ".join(words), f"{prefix}:*" if prefix else ""]
+
+        sources = [(sql, tsqueries)]
+    else:
+
+        def expression(words: tuple[str, ...]) -> list[str]:
+            every = " AND ".join(f'"{w}"' for w in words)
+            prefix = _prefix(words)
+            return [f'title : ({every} OR "{prefix}"*)' if prefix else f"title : ({every})"]
+
+        sources = [
+            (f"SELECT rowid AS id FROM {table} WHERE {table} MATCH %s", expression)  # noqa: S608 (a constant)
+            for table in (TABLE, DRAFTS_TABLE)
+        ]
+    parts, params = [], []
+    for i, words in enumerate(word_sets):
+        for j, (sql, parameters) in enumerate(sources):
+            parts.append(f"SELECT {i} AS n, id FROM ({sql} LIMIT %s) AS s{i}_{j}")
+            params += [*parameters(words), limit]
+    found: list[list[int]] = [[] for _ in word_sets]
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for n, pk in cursor.fetchall():
+                found[n].append(pk)
+    return found
