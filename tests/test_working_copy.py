@@ -574,7 +574,7 @@ def test_the_form_of_a_copy_links_the_live_answers_history_and_address(staff_cli
 
 
 def test_unsaved_previews_share_the_live_previews_rate(staff_client, live, settings):
-    settings.LIVERQA_PREVIEW_RATE = "2/m"
+    settings.LIVERQA_PREVIEW_RATE = "2/d"  # a day: no window ends mid-test
     caches["default"].clear()
     preview = reverse("admin:articles_article_preview_unsaved")
     data = change_article_data(staff_client, live, title=NEW) | {"_preview_of": str(live.pk)}
