@@ -494,6 +494,17 @@ class Article(models.Model):
                     ("article_admin_state_idx", ["status", "-published_at", "id", "expires_at"]),
                     ("article_admin_title_idx", ["title", "-id"]),
                     ("article_admin_review_due_idx", ["next_review_due", "-id"]),
+                    # A click on "next review" keeps the list's own order as the tiebreak
+                    # (?o=4.-2), both ways: most answers share one date (none), so the
+                    # tiebreak decides which hundred come first.
+                    (
+                        "article_admin_review_sort_idx",
+                        ["next_review_due", "-published_at", "-id"],
+                    ),
+                    (
+                        "article_admin_review_desc_idx",
+                        ["-next_review_due", "-published_at", "-id"],
+                    ),
                     ("article_admin_doctor_idx", ["doctor", "-published_at", "id"]),
                 ]
             ),
