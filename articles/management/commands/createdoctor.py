@@ -1,10 +1,9 @@
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from ...models import Doctor
-from .createeditor import ask_password
+from .createeditor import account, existing_account
 
 DOCTORS = "Doctors"  # both made by migration articles.0011_doctor_roles
 REVIEWERS = "Medical reviewers"
@@ -49,22 +48,14 @@ class Command(BaseCommand):
         record = Doctor.objects.filter(slug=doctor).select_related("user").first()
         if record is None:
             raise CommandError(f"No doctor has the slug {doctor!r}.")
-        User = get_user_model()
-        user = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
+        user = existing_account(username)
         if record.user is not None and record.user != user:
             raise CommandError(
                 f"{record.name} is linked to the account {record.user.get_username()!r} already."
             )
         created = user is None
-        if created:
-            user = User(**{User.USERNAME_FIELD: username}, email=email)
-            if no_password:
-                user.set_unusable_password()
-            else:
-                user.set_password(ask_password(self, user))
-        elif user.is_superuser:
-            raise CommandError(f"{username} is a superuser already; leaving the account alone.")
-        elif Doctor.objects.filter(user=user).exclude(pk=record.pk).exists():
+        user = account(self, user, username, email, no_password)
+        if not created and Doctor.objects.filter(user=user).exclude(pk=record.pk).exists():
             raise CommandError(f"{username} is another doctor's account already.")
         user.is_staff = True
         with transaction.atomic():

@@ -30,17 +30,9 @@ class Command(BaseCommand):
         group = Group.objects.filter(name=EDITORS).first()
         if group is None:
             raise CommandError(f"There is no {EDITORS!r} group: run `manage.py migrate` first.")
-        User = get_user_model()
-        user = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
+        user = existing_account(username)
         created = user is None
-        if created:
-            user = User(**{User.USERNAME_FIELD: username}, email=email)
-            if no_password:
-                user.set_unusable_password()
-            else:
-                user.set_password(ask_password(self, user))
-        elif user.is_superuser:
-            raise CommandError(f"{username} is a superuser already; leaving the account alone.")
+        user = account(self, user, username, email, no_password)
         user.is_staff = True
         with transaction.atomic():
             user.save()
@@ -49,6 +41,26 @@ class Command(BaseCommand):
         self.stdout.write(f"{verb} editor {username!r}: staff, in the {EDITORS} group.")
         if created and no_password:
             self.stdout.write(f"Set a password with: manage.py changepassword {username}")
+
+
+def existing_account(username: str):
+    User = get_user_model()
+    return User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
+
+
+def account(command: BaseCommand, user, username: str, email: str, no_password: bool):
+    """``user``, or a new unsaved account (its password asked for, or unusable); never a
+    superuser's, which these commands leave alone (createdoctor too)."""
+    if user is None:
+        User = get_user_model()
+        user = User(**{User.USERNAME_FIELD: username}, email=email)
+        if no_password:
+            user.set_unusable_password()
+        else:
+            user.set_password(ask_password(command, user))
+    elif user.is_superuser:
+        raise CommandError(f"{username} is a superuser already; leaving the account alone.")
+    return user
 
 
 def ask_password(command: BaseCommand, user) -> str:
